@@ -1,0 +1,113 @@
+"""Data classes passed between the pipeline stages.
+
+Every stage takes the previous stage's objects and returns new ones; nothing is mutated in
+place.  Offsets are code-point offsets into the *normalised* text of a source (NFC, see
+:mod:`kg.normalize`), so ``text[start:end]`` is always the reported span.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Regime = Literal["party", "state", "unknown"]
+"""Which numbering rules a symbol follows: Party (``25-NQ/TW``) or State (``30/2020/NĐ-CP``)."""
+
+CitationForm = Literal["full", "short", "name", "bare"]
+"""How the citation is written.
+
+* ``full``: a type word with a number and symbol (``Nghị quyết số 25-NQ/TW``), or with a
+  number and a stated date or issuer (``Quy chế số 19 ngày 10/11/2021 của Tỉnh ủy``).
+* ``short``: a type word with a number only, abbreviating a full citation (``Nghị quyết 57``).
+* ``name``: a law cited by its name and year or date (``Luật Đất đai năm 2013``).
+* ``bare``: a symbol without a type word (``218-QĐ/TW`` in ``Quyết định 217, 218-QĐ/TW``).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One reference to a document, found in one text.
+
+    Equality and hashing use the normalised fields and the span, never the raw spelling of the
+    reference, so the same reference found twice compares equal.
+    """
+
+    start: int
+    end: int
+    text: str = field(compare=False)
+    type: str
+    number: str | None = None
+    symbol: str | None = None
+    issuer_codes: tuple[str, ...] = ()
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    issuer_place: str | None = None
+    term: str | None = None
+    title: str | None = None
+    name: str | None = None
+    form: CitationForm = "full"
+    regime: Regime = "unknown"
+    doc_id: str | None = None
+    file: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def span(self) -> tuple[int, int]:
+        """The ``(start, end)`` offsets of the reference in the normalised text."""
+        return (self.start, self.end)
+
+    def replace(self, **changes: Any) -> Citation:
+        """A copy of this citation with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The citation as the JSON object of ``kg extract --format jsonl`` (a stable contract)."""
+        return {
+            "file": self.file,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "type": self.type,
+            "number": self.number,
+            "symbol": self.symbol,
+            "issuer_codes": list(self.issuer_codes),
+            "year": self.year,
+            "date": self.date,
+            "issuer": self.issuer,
+            "issuer_place": self.issuer_place,
+            "term": self.term,
+            "title": self.title,
+            "name": self.name,
+            "form": self.form,
+            "regime": self.regime,
+            "doc_id": self.doc_id,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A text read from a file (or stdin), decoded and normalised.
+
+    ``text`` is the NFC-normalised article text that offsets refer to.  ``metadata`` holds what
+    the reader learnt about the source (title, publication date, author line, site, URL).
+    """
+
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    metadata: Mapping[str, str] = field(default_factory=dict, compare=False)
+    sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """A file that could not be read, with a one-line reason for the user."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -1,0 +1,219 @@
+"""Regular expressions for citations, built once from the lexicon.
+
+Every building block is a named constant with a comment saying why it looks the way it does.
+All patterns run on NFC text (never on a rewritten copy), case-insensitively unless a part is
+wrapped in ``(?-i:...)``; tone placement, Đ look-alikes, exotic dashes and spaces are accepted
+by the patterns themselves (:func:`kg.normalize.tolerant_pattern`), so match offsets are offsets
+into the text the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.lexicon import Lexicon, alias_pattern, load_lexicon
+from kg.normalize import DASH, SLASH, UPPER_CLASS, tolerant_pattern
+
+LETTER = r"[^\W\d_]"
+# A document number: Arabic digits, leading zeros kept ("05"); six digits cover the largest
+# customs notices ("39305/TB-CHQ").
+NUM = r"\d{1,6}"
+# Years in symbols and dates.  Anything outside 1900–2099 is not a document year.
+YEAR = r"(?:19|20)\d\d"
+# One group of a symbol: letters, then letters or digits ("NQ", "QĐi", "QH13", "BCSĐUBND").
+CODE = rf"{LETTER}(?:{LETTER}|\d)*"
+UPPER = rf"(?-i:{UPPER_CLASS})"
+# Between groups of a symbol: a dash.  Spaces around it are tolerated only when a capital letter
+# follows, so "số 12/QĐ-UBND - một ..." does not swallow the next word.
+INNER = rf"(?:{DASH}|\s{DASH}\s?(?={UPPER})|{DASH}\s(?={UPPER}))"
+# Party layout "25-NQ/TW": number, dash (or a stray space: "217 QĐ/TW", "94- KH/BTGDVTW"),
+# type code, slash, issuer groups.
+PARTY_SYMBOL = rf"{NUM}(?:\s?{DASH}\s?|\s){CODE}\s?{SLASH}\s?{CODE}(?:{INNER}{CODE})*"
+# State layout "30/2020/NĐ-CP", "16/CT-TTg", "982/UBND-NC": number, slash, optional year and
+# slash, then dash-separated groups.
+STATE_SYMBOL = rf"{NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{CODE}(?:{INNER}{CODE})*"
+# "Thông tư 36/2024": number and year with no code, a short form.
+NUMBER_YEAR = rf"{NUM}\s?{SLASH}\s?{YEAR}(?![\d/])"
+# A lone number must not be the start of a longer number ("1.094", "3,5") or of a date.
+LONE_NUMBER = rf"{NUM}(?![\d]|[.,]\d|\s?{SLASH}\s?\d)"
+# A list of numbers sharing one symbol: "217, 218-QĐ/TW", "154 & 201/KH-ĐHHV".
+NUMBER_LIST_PREFIX = rf"(?:{NUM}\s*(?:,|&|\bvà\b)\s*)+"
+
+DATE = (
+    rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.]|{DASH})\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})\s*,?\s+năm\s+(?P<y2>\d{{4}})"
+)
+# Words that end a law's name: the marker that follows it, or words that are never in a name.
+_NAME_STOP = "năm|ngày|số|của|này|đó|theo|tại|được|đã|là|thì|với|để|khi|nay|trên|sau|trước|và các"
+NAME_WORD = rf"(?!(?:{_NAME_STOP})(?!\w)){LETTER}[\w]*"
+# "Luật Phòng, chống tham nhũng": the only comma a law name carries.
+NAME_SEP = r"(?:\s+|,\s*(?=chống\b))"
+
+ROMAN = r"[IVXLC]+"
+
+
+@dataclass(frozen=True)
+class CompiledPatterns:
+    """The compiled patterns for one lexicon."""
+
+    trigger: re.Pattern[str]
+    trigger_ci: re.Pattern[str]
+    law_at: re.Pattern[str]
+    typed_at: re.Pattern[str]
+    bare_at: re.Pattern[str]
+    type_words: re.Pattern[str]
+    date: re.Pattern[str]
+    tail_date: re.Pattern[str]
+    tail_year: re.Pattern[str]
+    tail_issuer_intro: re.Pattern[str]
+    body: re.Pattern[str]
+    body_joiner: re.Pattern[str]
+    term: re.Pattern[str]
+    title: re.Pattern[str]
+    quoted_title: re.Pattern[str]
+    party_symbol: re.Pattern[str]
+    state_symbol: re.Pattern[str]
+    number_list: re.Pattern[str]
+    unit_after: re.Pattern[str]
+    list_gap: re.Pattern[str]
+    own_number_before: re.Pattern[str]
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Tolerant patterns for phrases, longest first so the longest phrase wins."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(tolerant_pattern(p) for p in unique)
+
+
+def literal_trie(phrases: list[str]) -> str:
+    """A regex matching any of ``phrases`` (lower case), factored as a trie so the regex engine
+    tries one branch per character instead of every phrase.  Spaces match any run of white
+    space and "đ" also matches its look-alike "ð"."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for phrase in phrases:
+        node = root
+        for ch in " ".join(phrase.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def atom(ch: str) -> str:
+        if ch == " ":
+            return r"\s+"
+        if ch == "đ":
+            return "[đð]"
+        return re.escape(ch)
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [atom(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A phrase may end here or go on: the longer phrase is tried first (greedy "?").
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def type_word_pattern(lexicon: Lexicon, *, laws: bool | None = None) -> str:
+    """An alternation of the type words (``laws=None``: all; True: only laws; False: no laws)."""
+    words = [
+        w for t in lexicon.types for w in t.words if laws is None or t.law == laws
+    ]
+    return _alternation(words)
+
+
+@lru_cache(maxsize=4)
+def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
+    """Compile every pattern for ``lexicon`` (the packaged one by default), once."""
+    lex = lexicon or load_lexicon()
+    type_words = type_word_pattern(lex, laws=False)
+    law_words = type_word_pattern(lex, laws=True)
+    qualifiers = _alternation(list(lex.cues["qualifiers"]["words"]))
+    codes = sorted({c.code for c in lex.codes}, key=lambda c: (-len(c), c))
+    type_codes = "|".join(tolerant_pattern(c) for c in codes)
+    issuer_group = rf"{UPPER}(?-i:[{UPPER_CLASS[1:-1]}a-zđ\d])*"
+
+    strict_party = (
+        rf"{NUM}{DASH}(?-i:(?:{type_codes})){SLASH}{issuer_group}(?:{DASH}{issuer_group})*"
+    )
+    strict_state = (
+        rf"{NUM}{SLASH}(?:{YEAR}{SLASH})?(?-i:(?:{type_codes})){DASH}{issuer_group}"
+        rf"(?:{DASH}{issuer_group})*"
+        rf"|{NUM}{SLASH}{YEAR}{SLASH}(?-i:(?:UBTVQH|QH)\d{{2}})"
+    )
+    law_name = rf"\s+{UPPER}[\w]*(?:{NAME_SEP}{NAME_WORD}){{0,13}}?"
+    # A law, code, ordinance or the constitution, by number or by name and year or date.
+    law_at = (
+        rf"(?<!\w)(?<!pháp\s)(?P<lw>{law_words})(?P<lname>{law_name})?\s*,?\s*"
+        rf"(?:(?P<lso>số\s*:?\s*)(?P<lsym>{STATE_SYMBOL})"
+        rf"|năm\s+(?P<lyear>{YEAR})(?!\d)"
+        rf"|(?=ngày\s+\d))"
+    )
+    # A type word, an optional qualifier, "số", and a number or symbol.
+    typed_at = (
+        rf"(?<!\w)(?P<tw>{type_words})(?:\s+(?P<qual>{qualifiers}))?"
+        rf"(?P<so>\s*(?:số|sô)\s*:?\s*|\s+)"
+        rf"(?P<val>(?:{NUMBER_LIST_PREFIX})?(?:{PARTY_SYMBOL}|{STATE_SYMBOL})"
+        rf"|{NUMBER_YEAR}|{LONE_NUMBER})(?!\w)"
+    )
+    # A symbol standing alone, with a known type code: "218-QĐ/TW".
+    bare_at = rf"(?<![\w/.{DASH[1:-1]}])(?P<bare>{strict_party}|{strict_state})(?!\w)"
+    # The trigger finds where a citation may start; it runs case-sensitively on the lower-cased
+    # text, which is several times faster than a case-insensitive scan (BENCHMARKS.md).
+    all_words = [w for t in lex.types for w in t.words]
+    trigger = (
+        rf"(?<!\w)(?P<word>{literal_trie([w.lower() for w in all_words])})(?!\w)"
+        rf"|(?<![\w/.{DASH[1:-1]}])(?P<digits>\d{{1,6}})"
+        rf"(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
+    )
+    units = _alternation(list(lex.cues["units"]["words"]))
+    aliases = [a for b in lex.bodies for a in b.aliases]
+    aliases.sort(key=lambda a: (-len(a), a))
+    body_alt = "|".join(alias_pattern(a) for a in aliases)
+    place_stop = r"(?!(?:Khóa|Khoá|Về|Ngày|Số|Năm|Tại|Theo)\b)"
+    place = rf"(?:\s+{place_stop}{UPPER}[\w]*(?:\s+{place_stop}{UPPER}[\w]*){{0,3}})"
+    flags = re.IGNORECASE
+    return CompiledPatterns(
+        trigger=re.compile(trigger),
+        trigger_ci=re.compile(trigger, flags),
+        law_at=re.compile(law_at, flags),
+        typed_at=re.compile(typed_at, flags),
+        bare_at=re.compile(bare_at, flags),
+        type_words=re.compile(rf"(?<!\w)(?:{type_word_pattern(lex)})(?!\w)", flags),
+        date=re.compile(DATE, flags),
+        tail_date=re.compile(
+            rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?ngày\s*:?\s*(?:{DATE})(?!\d)\s*\)?", flags
+        ),
+        tail_year=re.compile(rf"\s*,?\s*năm\s+(?P<y>{YEAR})(?!\d)", flags),
+        tail_issuer_intro=re.compile(r"\s*,?\s*(?:của|do)\s+", flags),
+        body=re.compile(rf"(?P<alias>{body_alt})(?!\w)(?P<place>{place})?", flags),
+        body_joiner=re.compile(r"\s*(?:,\s*và|,|và|;)\s*", flags),
+        term=re.compile(
+            rf"\s*,?\s*\(?\s*(?:nhiệm\s+kỳ\s+)?kh(?:óa|oá)\s+(?P<term>{ROMAN}|\d{{1,2}})(?!\w)\s*\)?",
+            flags,
+        ),
+        title=re.compile(
+            r"\s*,?\s*[“\"]?\s*(?P<intro>về\s+việc|về|v/v)\s+"
+            r"(?P<title>[^;\n“”\"()]{2,300}?)(?=\s*(?:[;\n”\"(]|\.(?:\s|$)|$))",
+            flags,
+        ),
+        quoted_title=re.compile(r"\s*,?\s*“(?P<title>[^”\n]{2,300})”", flags),
+        party_symbol=re.compile(
+            rf"(?P<num>{NUM})(?:\s?{DASH}\s?|\s)(?P<code>{CODE})\s?{SLASH}\s?"
+            rf"(?P<rest>{CODE}(?:{INNER}{CODE})*)\Z",
+            flags,
+        ),
+        state_symbol=re.compile(
+            rf"(?P<num>{NUM})\s?{SLASH}\s?(?:(?P<year>{YEAR})\s?{SLASH}\s?)?"
+            rf"(?P<groups>{CODE}(?:{INNER}{CODE})*)\Z",
+            flags,
+        ),
+        number_list=re.compile(rf"(?P<num>{NUM})\s*(?P<sep>,|&|\bvà\b)\s*", flags),
+        unit_after=re.compile(rf"\s*(?:{units})(?!\w)", flags),
+        list_gap=re.compile(r"\s*(?:,\s*và|,|và|&)\s*(?:(?:các|số)\s+)?\Z", flags),
+        own_number_before=re.compile(
+            r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*\Z"
+        ),
+    )
