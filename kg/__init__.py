@@ -11,12 +11,14 @@ the exporters are thin adapters over it.
 from kg.extract import CitationFinder, find_citations
 from kg.models import Citation, ReadError, SourceText
 from kg.normalize import normalize_text
+from kg.pipeline import extract_citations
 
 __all__ = [
     "Citation",
     "CitationFinder",
     "ReadError",
     "SourceText",
+    "extract_citations",
     "find_citations",
     "normalize_text",
 ]

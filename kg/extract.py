@@ -94,14 +94,16 @@ class CitationFinder:
         consumed = 0  # end of the last citation core: triggers inside it are not new citations
         lowered = text.lower()
         if len(lowered) == len(text):
-            triggers = p.trigger.finditer(lowered)
+            words = p.trigger_words.finditer(lowered)
         else:  # a rare letter whose lower case is longer ("İ"): scan case-insensitively
-            triggers = p.trigger_ci.finditer(text)
-        for trig in triggers:
-            pos = trig.start()
+            words = p.trigger_words_ci.finditer(text)
+        starts = [(m.start(), True) for m in words]
+        starts += [(m.start(), False) for m in p.trigger_digits.finditer(text)]
+        starts.sort()
+        for pos, is_word in starts:
             if pos < consumed:
                 continue
-            if trig.group("word") is not None:
+            if is_word:
                 match = p.typed_at.match(text, pos)
                 if match is not None:
                     group += 1
@@ -134,13 +136,13 @@ class CitationFinder:
             code_text = fold_symbol_chars(m.group("code"))
             issuers = self._issuer_groups(m.group("rest"))
             type_code = self.lexicon.code_by_key.get(fold_key(code_text))
-            code = type_code.code if type_code else code_text.upper()
+            party_code = type_code.code if type_code else code_text.upper()
             number = m.group("num")
             return ParsedSymbol(
                 number=number,
-                canonical=f"{number}-{code}/{'-'.join(issuers)}",
+                canonical=f"{number}-{party_code}/{'-'.join(issuers)}",
                 type_code=type_code,
-                code_text=code,
+                code_text=party_code,
                 issuer_codes=issuers,
                 year=None,
                 regime="party",
@@ -152,9 +154,10 @@ class CitationFinder:
         number = m.group("num")
         year = int(m.group("year")) if m.group("year") else None
         type_code = self.lexicon.code_by_key.get(fold_key(groups[0]))
+        code: str | None
         if type_code is not None and len(groups) > 1:
             issuers = groups[1:]
-            code: str | None = type_code.code
+            code = type_code.code
         else:
             # No type code: a công văn ("982/UBND-NC") or a law ("80/2015/QH13").
             type_code, code, issuers = None, None, groups
