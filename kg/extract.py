@@ -292,7 +292,8 @@ class CitationFinder:
             )
         if match.group("lyear") is not None:
             year = int(match.group("lyear"))
-        name = f"{law_type.name} {name_part}" if name_part else None
+        # "Hiến pháp năm 2013": the constitution has no name beyond its type.
+        name = f"{law_type.name} {name_part}" if name_part else law_type.name
         if symbol is None and year is None and tail.date is None:
             return None
         cit = self._citation(
@@ -426,9 +427,10 @@ class CitationFinder:
             break
         # A closing parenthesis opened inside the tail stays outside the span.
         tail.fields_end = pos
-        m = p.title.match(text, pos) or p.quoted_title.match(text, pos)
+        m = p.quoted_title.match(text, pos) or p.title.match(text, pos)
         if m is not None:
-            tail.title = " ".join(m.group("title").split()).strip(" ,.") or None
+            found = m.group("title") or m.groupdict().get("title2") or ""
+            tail.title = " ".join(found.split()).strip(" ,.") or None
             pos = m.end()
         tail.end = pos
         return tail

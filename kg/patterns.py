@@ -46,7 +46,7 @@ DATE = (
     rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})\s*,?\s+năm\s+(?P<y2>\d{{4}})"
 )
 # Words that end a law's name: the marker that follows it, or words that are never in a name.
-_NAME_STOP = "năm|ngày|số|của|này|đó|theo|tại|được|đã|là|thì|với|để|khi|nay|trên|sau|trước|và các"
+_NAME_STOP = "năm|ngày|số|của|này|đó|theo|tại|được|đã|là|thì|để|khi|nay|trên|sau|trước|và các"
 NAME_WORD = rf"(?!(?:{_NAME_STOP})(?!\w)){LETTER}[\w]*"
 # "Luật Phòng, chống tham nhũng": the only comma a law name carries.
 NAME_SEP = r"(?:\s+|,\s*(?=chống\b))"
@@ -149,7 +149,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     law_at = (
         rf"(?<!\w)(?<!pháp\s)(?P<lw>{law_words})(?P<lname>{law_name})?\s*,?\s*"
         rf"(?:(?P<lso>số\s*:?\s*)(?P<lsym>{STATE_SYMBOL})"
-        rf"|năm\s+(?P<lyear>{YEAR})(?!\d)"
+        rf"|(?:năm\s+)?(?P<lyear>{YEAR})(?![\d/.,-]\d)(?!\d)"
         rf"|(?=ngày\s+\d))"
     )
     # A type word, an optional qualifier, "số", and a number or symbol.
@@ -202,7 +202,11 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
             r"(?P<title>[^;\n“”\"()]{2,300}?)(?=\s*(?:[;\n”\"(]|\.(?:\s|$)|$))",
             flags,
         ),
-        quoted_title=re.compile(r"\s*,?\s*“(?P<title>[^”\n]{2,300})”", flags),
+        quoted_title=re.compile(
+            r"\s*,?\s*(?:(?:về\s+việc|về|v/v)\s*:?\s*)?"
+            r"(?:“(?P<title>[^”\n]{2,300})”|\"(?P<title2>[^\"\n]{2,300})\")",
+            flags,
+        ),
         party_symbol=re.compile(
             rf"(?P<num>{NUM})(?:\s?{DASH}\s?|\s)(?P<code>{CODE})\s?{SLASH}\s?"
             rf"(?P<rest>{CODE}(?:{INNER}{CODE})*)\Z",
