@@ -134,6 +134,7 @@ def extract(
     else:
         _write_citations(rows, fmt, out)
     _emit(out.getvalue(), output)
+    sys.stdout.flush()  # the summary below goes to stderr: keep it after the table
     click.echo(
         f"kg: {texts} text{'s' if texts != 1 else ''}, {count} citations"
         + (f", {failed} file{'s' if failed != 1 else ''} failed" if failed else ""),

@@ -503,7 +503,7 @@ class CitationFinder:
                     continue
             c, n = here.citation, nxt.citation
             changes: dict[str, object] = {}
-            if c.issuer is None and n.issuer is not None:
+            if c.issuer is None and n.issuer is not None and self._may_share_issuer(c, n):
                 changes["issuer"] = n.issuer
                 changes["issuer_place"] = n.issuer_place
             if c.term is None and n.term is not None:
@@ -526,6 +526,21 @@ class CitationFinder:
             if changes:
                 here.citation = c.replace(**changes)
                 here.has_own_tail = here.has_own_tail or same_symbol_list
+
+
+    def _may_share_issuer(self, member: Citation, last: Citation) -> bool:
+        """Whether the issuer stated after ``last`` can be ``member``'s too: not for a law (only
+        the National Assembly passes laws), and not when the member's symbol names an issuer
+        code the body does not use."""
+        member_type = self.lexicon.type_by_name.get(member.type)
+        if member_type is not None and member_type.law and member.type != last.type:
+            return False
+        body = self.lexicon.body_by_name.get(last.issuer.split("; ")[0]) if last.issuer else None
+        if body is None or not body.codes or not member.issuer_codes:
+            return True
+        codes = {fold_key(code) for code in body.codes}
+        # "QH13" is the 13th National Assembly's "QH": the term digits are not the body's code.
+        return any(fold_key(code.rstrip("0123456789")) in codes for code in member.issuer_codes)
 
 
 def _iso_date(m: re.Match[str], warnings: list[str]) -> str | None:

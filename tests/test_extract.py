@@ -123,6 +123,14 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
         "Kế hoạch số 12-KH/TU của Ban Dân vận Tỉnh ủy và Ban cán sự đảng Ủy ban nhân dân tỉnh",
         [dict(issuer="Ban Dân vận Tỉnh ủy; Ban cán sự đảng Ủy ban nhân dân tỉnh")],
     ),
+    (
+        "theo Luật Tiếp công dân năm 2013 và Nghị định số 64/2014/NĐ-CP của Chính phủ",
+        [dict(type="Luật", issuer=None), dict(symbol="64/2014/NĐ-CP", issuer="Chính phủ")],
+    ),
+    (
+        "Kế hoạch số 93/KH-UBND, Chỉ thị số 16/CT-TTg của Thủ tướng Chính phủ",
+        [dict(symbol="93/KH-UBND", issuer=None), dict(issuer="Thủ tướng Chính phủ")],
+    ),
     # --- short forms share the doc_id of the full citation
     (
         "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị. Nghị quyết 57 đã chỉ rõ",
