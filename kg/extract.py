@@ -321,6 +321,41 @@ class CitationFinder:
         )
         return _Found(cit, tail.end, False, has_own_tail=tail.fields_end > end)
 
+    def own_document(self, text: str, *, file: str | None = None) -> Citation | None:
+        """The document a text *is*, from its header ("Số: 139/2025/QĐ-UBND" near the top of an
+        official document, with the date line after it), or None for reports and news.
+
+        The header's own number is never reported as a citation; this gives it instead, as a
+        citation of form "full" whose span is the number in the header.
+        """
+        head = text[:HEADER_CHARS]
+        m = self.patterns.own_number.search(head)
+        if m is None:
+            return None
+        parsed = self.parse_symbol(m.group("sym"))
+        if parsed is None:
+            return None
+        if parsed.type_code is not None:
+            types = parsed.type_code.types(parsed.regime)
+            type_name = types[0] if types else "Công văn"
+        else:
+            is_law = any(code.upper().startswith(("QH", "UBTVQH")) for code in parsed.issuer_codes)
+            type_name = "Luật" if is_law else "Công văn"
+        warnings: list[str] = []
+        date = None
+        d = self.patterns.header_date.search(text, m.end(), m.end() + 400)
+        if d is None:
+            d = self.patterns.header_date.search(head)
+        if d is not None:
+            date = _iso_date(d, warnings)
+        year = parsed.year or (int(date[:4]) if date else None)
+        start, end = m.span("sym")
+        return Citation(
+            start=start, end=end, text=text[start:end], type=type_name, number=parsed.number,
+            symbol=parsed.canonical, issuer_codes=parsed.issuer_codes, year=year, date=date,
+            form="full", regime=parsed.regime, file=file, warnings=tuple(warnings),
+        )
+
     # ------------------------------------------------------------------ helpers
 
     def _citation(
@@ -567,7 +602,18 @@ def _roman(value: str) -> str:
     return value.upper()
 
 
+HEADER_CHARS = 8000
+"""How far from the top of a text its own "Số: ..." header is looked for."""
+
 _DEFAULT_FINDER: CitationFinder | None = None
+
+
+def default_finder() -> CitationFinder:
+    """The finder with the packaged lexicon, built once per process."""
+    global _DEFAULT_FINDER
+    if _DEFAULT_FINDER is None:
+        _DEFAULT_FINDER = CitationFinder()
+    return _DEFAULT_FINDER
 
 
 def find_citations(text: str, *, file: str | None = None) -> list[Citation]:
@@ -576,7 +622,4 @@ def find_citations(text: str, *, file: str | None = None) -> list[Citation]:
     >>> [c.symbol for c in find_citations("theo Quyết định 217, 218-QĐ/TW ngày 12/12/2013")]
     ['217-QĐ/TW', '218-QĐ/TW']
     """
-    global _DEFAULT_FINDER
-    if _DEFAULT_FINDER is None:
-        _DEFAULT_FINDER = CitationFinder()
-    return _DEFAULT_FINDER.find(text, file=file)
+    return default_finder().find(text, file=file)

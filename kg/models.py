@@ -111,3 +111,54 @@ class ReadError:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+RelationName = Literal[
+    "implements", "follows_up", "reviews", "based_on", "amends", "replaces", "repeals", "guides"
+]
+"""How one document stands to another.  ``follows_up`` ("tiếp tục thực hiện") is a kind of
+``implements``; the others are ELI's ``based_on``/``amends``/``repeals`` and the project's own
+``reviews`` ("sơ kết", "tổng kết"), ``replaces`` ("thay thế") and ``guides`` ("hướng dẫn")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a relation or a claim is stated: a span of a source text and its sentence."""
+
+    file: str
+    start: int
+    end: int
+    sentence: str = field(compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "start": self.start, "end": self.end,
+                "sentence": self.sentence}
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One edge between documents found in one sentence.
+
+    ``subject`` and ``object`` are document keys (``Citation.doc_id`` before resolution across
+    texts, document IRIs after).  ``subject`` may be the key of a source text itself when the
+    report is what implements or reviews the object (``subject_is_source``).
+    """
+
+    subject: str
+    object: str
+    relation: RelationName
+    evidence: Evidence
+    cue: str = field(default="", compare=False)
+    subject_is_source: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The relation as one line of ``relations.jsonl`` (a stable contract)."""
+        return {
+            "source_doc": self.subject,
+            "target_doc": self.object,
+            "relation": "implements" if self.relation == "follows_up" else self.relation,
+            "subrelation": self.relation,
+            "subject_is_source": self.subject_is_source,
+            "cue": self.cue,
+            "evidence": self.evidence.to_dict(),
+        }

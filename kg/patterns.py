@@ -80,6 +80,8 @@ class CompiledPatterns:
     unit_after: re.Pattern[str]
     list_gap: re.Pattern[str]
     own_number_before: re.Pattern[str]
+    own_number: re.Pattern[str]
+    header_date: re.Pattern[str]
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -197,9 +199,12 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
             rf"\s*,?\s*\(?\s*(?:nhiệm\s+kỳ\s+)?kh(?:óa|oá)\s+(?P<term>{ROMAN}|\d{{1,2}})(?!\w)\s*\)?",
             flags,
         ),
+        # The subject runs to the end of the clause, or to a comma before the next citation
+        # ("về công tác dân vận, Chương trình hành động của Tỉnh ủy về ...").
         title=re.compile(
             r"\s*,?\s*[“\"]?\s*(?P<intro>về\s+việc|về|v/v)\s+"
-            r"(?P<title>[^;\n“”\"()]{2,300}?)(?=\s*(?:[;\n”\"(]|\.(?:\s|$)|$))",
+            r"(?P<title>[^;\n“”\"()]{2,300}?)(?=\s*(?:[;\n”\"(]|\.(?:\s|$)|$"
+            rf"|,\s*(?:{type_word_pattern(lex)})(?!\w)))",
             flags,
         ),
         quoted_title=re.compile(
@@ -222,5 +227,15 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         list_gap=re.compile(r"\s*(?:,\s*và|,|và|&)\s*(?:(?:các|số)\s+)?\Z", flags),
         own_number_before=re.compile(
             r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*\Z"
+        ),
+        # The header of an official document: "Số: 139/2025/QĐ-UBND", "Số hiệu: 25-NQ/TW".
+        own_number=re.compile(
+            r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*"
+            rf"(?P<sym>{PARTY_SYMBOL}|{STATE_SYMBOL})(?!\w)"
+        ),
+        # "Đồng Tháp, ngày 26 tháng 11 năm 2025", "Ngày ban hành: 26/11/2025".
+        header_date=re.compile(
+            rf"(?:,\s*|Ngày\s+ban\s+hành\s*:?[\s|*_]*|\bngày\s+)(?:ngày\s+)?(?:{DATE})",
+            flags,
         ),
     )

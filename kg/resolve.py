@@ -19,11 +19,17 @@ The key is a readable string ("25-NQ/TW@2013"); the graph stage turns it into an
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from kg.models import Citation
+from kg.lexicon import Lexicon, load_lexicon
+from kg.models import Citation, SourceText
 from kg.normalize import fold_key
+from kg.vocab import DOC
 
 # Years covered by each Party term (khóa), from Congress to Congress (REFERENCE.md §3.2).
 PARTY_TERMS: dict[str, tuple[int, int]] = {
@@ -110,3 +116,245 @@ def assign_doc_ids(citations: Sequence[Citation]) -> list[Citation]:
                 doc_id = ids[chosen]
         out.append(c.replace(doc_id=doc_id))
     return out
+
+
+# ---------------------------------------------------------------------- across texts
+
+
+@dataclass(frozen=True, slots=True)
+class TextCitations:
+    """One text's citations (with in-text ``doc_id`` keys), its place and its own document."""
+
+    source: SourceText
+    citations: tuple[Citation, ...]
+    place: str | None = None
+    own: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """One real document, with everything its citations state about it.
+
+    Where citations disagree (two dates for one resolution), every value is kept in
+    ``dates``/``terms``/``titles`` and the disagreement is listed in ``conflicts``.
+    """
+
+    key: str
+    iri: str
+    type: str
+    number: str | None
+    symbol: str | None
+    regime: str
+    name: str | None
+    year: int | None
+    date: str | None
+    dates: tuple[str, ...]
+    terms: tuple[str, ...]
+    titles: tuple[str, ...]
+    issuers: tuple[str, ...]
+    issuer_codes: tuple[str, ...]
+    jurisdiction: str | None
+    mentions: int
+    ambiguous: bool = False
+    conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The result of resolving a corpus: documents by IRI, and every text's citations with
+    ``doc_id`` set to the IRI of the document it names."""
+
+    documents: dict[str, DocumentRecord]
+    texts: tuple[TextCitations, ...]
+    own_documents: dict[str, str] = field(default_factory=dict)
+    """File path → IRI of the document the text itself is."""
+
+
+def document_iri(key: str) -> str:
+    """The IRI of the document with identity ``key`` ("25-NQ/TW@2013" → …/doc/25-nq-tw-2013)."""
+    return str(DOC[slugify(key)])
+
+
+def slugify(text: str) -> str:
+    """An ASCII, lower-case, dash-separated form of a key, for IRIs."""
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def is_local(citation: Citation, lexicon: Lexicon) -> bool:
+    """Whether the document is a local one, whose numbering is unique only in its province:
+    its symbol carries a local body's code ("TU", "UBND", "BDVTU"), or its stated issuer is a
+    local body."""
+    codes = {fold_key(c): b for b in lexicon.bodies for c in b.codes}
+    for code in citation.issuer_codes:
+        body = codes.get(fold_key(code.rstrip("0123456789")))
+        if body is not None:
+            return body.level != "central"
+    if citation.issuer:
+        body = lexicon.body_by_name.get(citation.issuer.split("; ")[0])
+        return body is not None and body.level != "central"
+    return False
+
+
+def _split_key(key: str) -> tuple[str, str | None]:
+    base, _, qualifier = key.partition("@")
+    return base, qualifier or None
+
+
+def _title_words(title: str) -> set[tuple[str, str]]:
+    words = fold_key(title).split()
+    return set(zip(words, words[1:], strict=False))
+
+
+def _title_fit(title: str, candidates: Sequence[str]) -> float:
+    """How much of ``title``'s word pairs one of the candidate titles contains (0..1)."""
+    wanted = _title_words(title)
+    if not wanted:
+        return 0.0
+    return max((len(wanted & _title_words(c)) / len(wanted) for c in candidates), default=0.0)
+
+
+def resolve_corpus(
+    texts: Sequence[TextCitations], lexicon: Lexicon | None = None
+) -> Resolution:
+    """Decide which citations across all texts name the same document.
+
+    A local document's key carries the text's province; a citation with no year (an undated
+    "Nghị quyết số 25-NQ/TW") joins the one dated document of the same symbol that fits its
+    term and subject, and stays apart (flagged ambiguous) when several fit equally.
+    """
+    lex = lexicon or load_lexicon()
+    # 1. Corpus-wide keys: in-text key, qualified by place for local documents.
+    keyed: list[list[tuple[Citation, str]]] = []
+    jurisdiction: dict[str, str] = {}
+    for t in texts:
+        rows = []
+        for c in (*t.citations, *((t.own,) if t.own else ())):
+            key = c.doc_id or base_key(c)
+            if t.place and is_local(c, lex):
+                key = f"{t.place}/{key}"
+                jurisdiction[key.split("@", 1)[0]] = t.place
+            rows.append((c, key))
+        keyed.append(rows)
+    # 2. Undated keys join a dated document of the same base where exactly one fits.
+    dated: dict[str, dict[str, list[Citation]]] = defaultdict(lambda: defaultdict(list))
+    for rows in keyed:
+        for c, key in rows:
+            base, qualifier = _split_key(key)
+            if qualifier is not None and not qualifier.startswith("khóa"):
+                dated[base][key].append(c)
+    remap: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for rows in keyed:
+        for c, key in rows:
+            base, qualifier = _split_key(key)
+            if (qualifier is not None and not qualifier.startswith("khóa")) or base not in dated:
+                continue
+            if key in remap:
+                continue
+            choice = _choose_dated(c, qualifier, dated[base])
+            if choice is None:
+                ambiguous.add(key)
+            else:
+                remap[key] = choice
+    # 3. Records.
+    groups: dict[str, list[Citation]] = defaultdict(list)
+    for rows in keyed:
+        for c, key in rows:
+            groups[remap.get(key, key)].append(c)
+    documents: dict[str, DocumentRecord] = {}
+    iri_of_key: dict[str, str] = {}
+    for key, cits in groups.items():
+        iri = document_iri(key)
+        while iri in documents and documents[iri].key != key:  # two keys, one slug
+            iri += "-" + hashlib.sha1(key.encode()).hexdigest()[:6]
+        iri_of_key[key] = iri
+        place = jurisdiction.get(key.split("@", 1)[0])
+        documents[iri] = _record(key, iri, cits, key in ambiguous, place)
+    out_texts = []
+    own: dict[str, str] = {}
+    for t, rows in zip(texts, keyed, strict=True):
+        final = {id(c): iri_of_key[remap.get(key, key)] for c, key in rows}
+        own_iri = final[id(t.own)] if t.own is not None else None
+        if own_iri is not None:
+            own[t.source.path] = own_iri
+        out_texts.append(
+            TextCitations(
+                source=t.source,
+                citations=tuple(
+                    c.replace(doc_id=final[id(c)])
+                    for c in t.citations
+                    # A page's title line names the page's own document: not a citation.
+                    if final[id(c)] != own_iri
+                ),
+                place=t.place,
+                own=t.own.replace(doc_id=own_iri) if t.own is not None else None,
+            )
+        )
+    return Resolution(documents=documents, texts=tuple(out_texts), own_documents=own)
+
+
+def _choose_dated(
+    citation: Citation, qualifier: str | None, candidates: dict[str, list[Citation]]
+) -> str | None:
+    """The dated key an undated citation belongs to, or None when it cannot be told."""
+    term = citation.term or (qualifier.removeprefix("khóa ").strip() if qualifier else None)
+    fitting = {
+        key: cits for key, cits in candidates.items()
+        if term is None or term_of_year(int(_split_key(key)[1] or 0)) == term
+    }
+    if len(fitting) == 1:
+        return next(iter(fitting))
+    if len(fitting) > 1 and citation.title:
+        scores = sorted(
+            ((_title_fit(citation.title, [c.title for c in cits if c.title]), key)
+             for key, cits in fitting.items()),
+            reverse=True,
+        )
+        best, runner_up = scores[0], scores[1]
+        if best[0] >= 0.6 and best[0] - runner_up[0] >= 0.3:
+            return best[1]
+    return None
+
+
+def _record(
+    key: str, iri: str, cits: Sequence[Citation], ambiguous: bool, place: str | None
+) -> DocumentRecord:
+    def distinct(values: Iterable[str | None]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for v in values if v))
+
+    types = Counter(c.type for c in cits)
+    dates = distinct(c.date for c in cits)
+    terms = distinct(c.term for c in cits)
+    titles = distinct(c.title for c in cits)
+    issuers = distinct(i for c in cits for i in (c.issuer or "").split("; "))
+    years = distinct(str(c.year) for c in cits if c.year)
+    first = max(cits, key=lambda c: (c.symbol is not None, c.date is not None, c.form == "full"))
+    conflicts = []
+    if len(dates) > 1:
+        conflicts.append("date")
+    if len(terms) > 1:
+        conflicts.append("term")
+    if len(years) > 1 and not dates:
+        conflicts.append("year")
+    return DocumentRecord(
+        key=key,
+        iri=iri,
+        type=types.most_common(1)[0][0],
+        number=first.number,
+        symbol=first.symbol,
+        regime=first.regime,
+        name=first.name,
+        year=int(years[0]) if len(years) == 1 else (int(dates[0][:4]) if dates else None),
+        date=dates[0] if dates else None,
+        dates=dates,
+        terms=terms,
+        titles=titles,
+        issuers=issuers,
+        issuer_codes=first.issuer_codes,
+        jurisdiction=place,
+        mentions=len(cits),
+        ambiguous=ambiguous,
+        conflicts=tuple(conflicts),
+    )

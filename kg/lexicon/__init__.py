@@ -82,6 +82,16 @@ class Body:
     parent: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A province or centrally governed city, and the ways texts name it."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    examples: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     """All lexicon data, loaded and validated (compared and hashed by identity)."""
@@ -90,6 +100,7 @@ class Lexicon:
     codes: tuple[TypeCode, ...]
     bodies: tuple[Body, ...]
     cues: dict[str, Any] = field(default_factory=dict)
+    places: tuple[Place, ...] = ()
 
     @cached_property
     def type_by_name(self) -> dict[str, DocType]:
@@ -242,6 +253,27 @@ def _load_bodies(data: dict[str, Any]) -> tuple[Body, ...]:
     return tuple(bodies)
 
 
+def _load_places(data: dict[str, Any]) -> tuple[Place, ...]:
+    places: list[Place] = []
+    for i, entry in enumerate(data.get("place", [])):
+        where = f"places.toml place #{i + 1} ({entry.get('name', '?')})"
+        kind = _require(entry, "kind", str, where)
+        if kind not in {"tỉnh", "thành phố"}:
+            raise LexiconError(f"{where}: kind must be 'tỉnh' or 'thành phố'")
+        places.append(
+            Place(
+                name=_require(entry, "name", str, where),
+                kind=kind,
+                aliases=_strings(_require(entry, "aliases", list, where), where, "aliases"),
+                examples=_strings(_require(entry, "examples", list, where), where, "examples"),
+            )
+        )
+    _no_duplicates(
+        [fold_key(n) for p in places for n in (p.name, *p.aliases)], "places.toml names"
+    )
+    return tuple(places)
+
+
 def _no_duplicates(values: list[str], where: str) -> None:
     seen: set[str] = set()
     for value in values:
@@ -256,4 +288,5 @@ def load_lexicon() -> Lexicon:
     types, codes = _load_types(_read_toml("doc_types.toml"))
     bodies = _load_bodies(_read_toml("bodies.toml"))
     cues = _read_toml("cues.toml")
-    return Lexicon(types=types, codes=codes, bodies=bodies, cues=cues)
+    places = _load_places(_read_toml("places.toml"))
+    return Lexicon(types=types, codes=codes, bodies=bodies, cues=cues, places=places)

@@ -1,0 +1,74 @@
+"""Which province a text is about.
+
+Local symbol codes ("TU", "UBND", "BDVTU") are unique only within a province, and "Tỉnh ủy"
+in a text about Bình Phước is Tỉnh ủy Bình Phước; both need the text's place.  The place is
+read from the text itself: the province named most often, with names in the title and after a
+level word ("tỉnh Bình Phước", "Tỉnh ủy Bình Phước") counting more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from kg.lexicon import Lexicon, Place, load_lexicon
+from kg.normalize import fold_key, tolerant_pattern
+
+# A name right after one of these words is certainly a province name ("tỉnh Long An"), while
+# a bare "Long An" or "Hà Nam" could be part of another name.
+_LEVEL_WORDS = r"(?:tỉnh|thành\s+phố|TP\.?|Tỉnh\s+ủy|Tỉnh\s+uỷ|Thành\s+ủy|Thành\s+uỷ|UBND|HĐND)"
+
+
+@lru_cache(maxsize=4)
+def _place_pattern(lexicon: Lexicon) -> tuple[re.Pattern[str], dict[str, Place]]:
+    by_key: dict[str, Place] = {}
+    names: list[str] = []
+    for place in lexicon.places:
+        for name in (place.name, *place.aliases):
+            by_key[fold_key(name)] = place
+            names.append(name)
+    names.sort(key=len, reverse=True)
+    # Case-sensitive: province names are capitalised, which keeps "bình" or "long" out.
+    alternation = "|".join(tolerant_pattern(n) for n in names)
+    pattern = re.compile(
+        rf"(?P<level>(?i:{_LEVEL_WORDS})\s+)?(?<!\w)(?P<name>{alternation})(?!\w)"
+    )
+    return pattern, by_key
+
+
+def place_counts(text: str, lexicon: Lexicon | None = None) -> Counter[str]:
+    """Weighted counts of the provinces a text names (canonical names)."""
+    pattern, by_key = _place_pattern(lexicon or load_lexicon())
+    counts: Counter[str] = Counter()
+    title_end = text.find("\n", 0, 400)
+    title_end = 400 if title_end < 0 else title_end
+    for m in pattern.finditer(text):
+        place = by_key.get(fold_key(m.group("name")))
+        if place is None:  # pragma: no cover - every alternative is a key
+            continue
+        weight = 1
+        if m.group("level"):
+            weight += 1
+        if m.start() < title_end:
+            weight += 2
+        counts[place.name] += weight
+    return counts
+
+
+def detect_place(text: str, lexicon: Lexicon | None = None) -> str | None:
+    """The province a text is about, or None when it names none clearly.
+
+    >>> detect_place("Tỉnh ủy Bình Phước tổng kết ... Bình Phước đạt ... tỉnh Đồng Nai")
+    'Bình Phước'
+    """
+    counts = place_counts(text, lexicon)
+    if not counts:
+        return None
+    ranked = counts.most_common(2)
+    best, score = ranked[0]
+    if score < 2:
+        return None
+    if len(ranked) > 1 and ranked[1][1] == score:
+        return None  # a tie: the text is about several places, or none in particular
+    return best
