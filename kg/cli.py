@@ -21,8 +21,9 @@ import click
 from kg import __version__
 from kg.evaluate import GoldFormatError, evaluate, format_score, load_gold
 from kg.models import Citation, ReadError, SourceText
-from kg.pipeline import extract_citations
+from kg.pipeline import analyse_text, build_corpus, extract_citations
 from kg.read import DEFAULT_MAX_BYTES, ReadOptions, iter_sources, read_file
+from kg.resolve import TextCitations, resolve_corpus
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -108,9 +109,10 @@ def extract(
       cat report.txt | kg extract --format csv -
     """
     sources = iter_sources(inputs or ("-",), _read_options(include, exclude, max_size))
-    failed = texts = count = 0
+    failed = texts = 0
     rows: list[Citation] = []
     normalised: list[SourceText] = []
+    analysed: list[TextCitations] = []
     for item in sources:
         if isinstance(item, ReadError):
             failed += 1
@@ -120,9 +122,11 @@ def extract(
         if show_normalised:
             normalised.append(item)
             continue
-        found = extract_citations(item.text, file=item.path)
-        count += len(found)
-        rows.extend(found)
+        analysed.append(analyse_text(item))
+    # Resolve across all inputs, so doc_id is the document IRI that `kg build` gives.
+    for t in resolve_corpus(analysed).texts:
+        rows.extend(t.citations)
+    count = len(rows)
     out = io.StringIO()
     if show_normalised:
         for source in normalised:
@@ -243,3 +247,81 @@ def eval_command(gold: Path, texts_dir: Path, fmt: str, quiet: bool) -> None:
         click.echo(json.dumps(score.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_score(score, details=not quiet))
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("inputs", nargs=-1, required=True, type=str)
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Folder for the outputs.")
+@click.option("--no-store", is_flag=True, help="Do not build the on-disk query store.")
+@_input_options
+def build(
+    inputs: tuple[str, ...],
+    out_dir: Path,
+    no_store: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    max_size: int,
+    strict: bool,
+) -> None:
+    """Build the knowledge graph of texts (files, directories, or '-' for standard input).
+
+    \b
+    Writes into the output folder:
+      graph.ttl        the graph in Turtle (documents, bodies, sources, mentions, relations)
+      citations.jsonl  every citation (kg extract's format; doc_id is the document IRI)
+      relations.jsonl  every relation with its evidence sentence
+      store/           an Oxigraph store of the graph, for kg query and kg trace
+
+    \b
+    Examples:
+      kg build ../shared/seeds -o out/
+      kg build reports/ --include '*.txt' -o out/
+    """
+    from kg.export import write_citations, write_relations, write_turtle
+    from kg.graph import build_graph
+
+    sources: list[SourceText] = []
+    failed = 0
+    for item in iter_sources(inputs, _read_options(include, exclude, max_size)):
+        if isinstance(item, ReadError):
+            failed += 1
+            _report_error(item, strict)
+        else:
+            sources.append(item)
+    if not sources:
+        raise click.ClickException("no readable texts among the inputs")
+    with _progress(len(sources), "extracting") as bar:
+        corpus = build_corpus(sources, on_text=lambda _source: bar.update(1))
+    graph = build_graph(corpus)
+    write_turtle(graph, out_dir / "graph.ttl")
+    n_citations = write_citations(corpus, out_dir / "citations.jsonl")
+    n_relations = write_relations(corpus, out_dir / "relations.jsonl")
+    if not no_store:
+        from kg.store import build_store
+
+        build_store(out_dir / "graph.ttl", out_dir / "store")
+    documents = corpus.resolution.documents.values()
+    warnings = sum(len(c.warnings) for t in corpus.texts for c in t.citations)
+    conflicts = sum(1 for d in documents if d.conflicts)
+    ambiguous = sum(1 for d in documents if d.ambiguous)
+    bodies = len({b for d in documents for b in d.issuers})
+    sys.stdout.flush()
+    click.echo(
+        f"kg: {len(sources)} texts, {n_citations} citations, {len(documents)} documents, "
+        f"{bodies} bodies, {n_relations} relations, {len(graph)} triples; "
+        f"{conflicts} conflicts, {ambiguous} ambiguous, {warnings} warnings"
+        + (f"; {failed} files failed" if failed else "")
+        + f" -> {out_dir}/",
+        err=True,
+    )
+    if failed:
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _progress(total: int, label: str) -> Any:
+    """A progress bar on standard error for long runs; silent when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="text", file=sys.stderr,
+                disable=total < 20 or not sys.stderr.isatty())

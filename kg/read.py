@@ -7,6 +7,7 @@ input: the caller decides whether an error is fatal (``--strict``).
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import hashlib
 import os
@@ -90,8 +91,8 @@ def read_file(path: Path, options: ReadOptions | None = None) -> SourceText | Re
         if size > opts.max_bytes:
             return ReadError(
                 name,
-                f"file too large ({size / 1e6:.0f} MB; the limit is "
-                f"{opts.max_bytes / 1e6:.0f} MB, raise it with --max-size)",
+                f"file too large ({human_size(size)}; the limit is "
+                f"{human_size(opts.max_bytes)}, raise it with --max-size)",
             )
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -101,6 +102,18 @@ def read_file(path: Path, options: ReadOptions | None = None) -> SourceText | Re
     except OSError as exc:
         return ReadError(name, f"cannot read ({exc.strerror or exc})")
     return read_bytes(raw, name)
+
+
+def human_size(n: int) -> str:
+    """A byte count for people: "812 bytes", "3.4 kB", "52.1 MB"."""
+    if n < 1000:
+        return f"{n} bytes"
+    for unit in ("kB", "MB", "GB"):
+        n_units = n / 1000
+        if n_units < 1000 or unit == "GB":
+            return f"{n_units:.1f} {unit}"
+        n = int(n_units)
+    return f"{n} GB"  # pragma: no cover
 
 
 def read_bytes(raw: bytes, name: str) -> SourceText | ReadError:
@@ -127,7 +140,9 @@ _PUBLISHED_RE = re.compile(
     r"(?:\s+(?P<hh>\d{1,2}):(?P<mm>\d{2}))?"
     r"|\(\s*(?P<hh2>\d{1,2}):(?P<mm2>\d{2})\s*\|\s*(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})\s*\)"
 )
-_AUTHOR_RE = re.compile(r"^\s*Nguồn(?:\s+tin)?\s*:\s*(?P<author>[^\n]*?)\s*:?\s*$", re.M)
+_AUTHOR_RE = re.compile(
+    r"^[ \t]*Nguồn(?:[ \t]+tin)?[ \t]*:[ \t]*(?P<author>[^\n]*?)[ \t]*:?[ \t]*$", re.M
+)
 
 
 def text_metadata(text: str) -> dict[str, str]:
@@ -144,10 +159,15 @@ def text_metadata(text: str) -> dict[str, str]:
             m.group("y") or m.group("y2")
         )
         hh, mm = (m.group("hh") or m.group("hh2")), (m.group("mm") or m.group("mm2"))
-        stamp = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
-        if hh is not None and mm is not None:
-            stamp += f"T{int(hh):02d}:{int(mm):02d}:00"
-        meta["published"] = stamp
+        try:
+            when = dt.datetime(int(y), int(mo), int(d))
+            stamp = when.date().isoformat()
+            if hh is not None and mm is not None:
+                stamp = when.replace(hour=int(hh), minute=int(mm)).isoformat()
+        except ValueError:
+            stamp = ""  # "31/02/2020" or "25:99": not a date, say nothing
+        if stamp:
+            meta["published"] = stamp
     m = _AUTHOR_RE.search(text)
     if m is not None and m.group("author").strip():
         meta["author"] = m.group("author").strip()

@@ -20,6 +20,7 @@ The key is a readable string ("25-NQ/TW@2013"); the graph stage turns it into an
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -204,7 +205,7 @@ def _split_key(key: str) -> tuple[str, str | None]:
 
 def _title_words(title: str) -> set[tuple[str, str]]:
     words = fold_key(title).split()
-    return set(zip(words, words[1:], strict=False))
+    return set(itertools.pairwise(words))
 
 
 def _title_fit(title: str, candidates: Sequence[str]) -> float:
@@ -325,6 +326,10 @@ def _record(
         return tuple(dict.fromkeys(v for v in values if v))
 
     types = Counter(c.type for c in cits)
+    date_votes = Counter(c.date for c in cits if c.date).most_common(2)
+    # The date most mentions state; on a tie none is chosen (the conflict says why).
+    date = date_votes[0][0] if date_votes and (
+        len(date_votes) == 1 or date_votes[0][1] > date_votes[1][1]) else None
     dates = distinct(c.date for c in cits)
     terms = distinct(c.term for c in cits)
     titles = distinct(c.title for c in cits)
@@ -346,8 +351,8 @@ def _record(
         symbol=first.symbol,
         regime=first.regime,
         name=first.name,
-        year=int(years[0]) if len(years) == 1 else (int(dates[0][:4]) if dates else None),
-        date=dates[0] if dates else None,
+        year=int(date[:4]) if date else (int(years[0]) if len(years) == 1 else None),
+        date=date,
         dates=dates,
         terms=terms,
         titles=titles,

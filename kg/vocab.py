@@ -63,7 +63,7 @@ class KG(DefinedNamespace):
     StateTypeCode: URIRef  # The datatype of a skos:notation that abbreviates a document type in State symbols (Nghị định 30/2020/NĐ-CP, Phụ lục III).
 
     # Object properties
-    evidence: URIRef  # A mention whose sentence supports the relation assertion or conflict.
+    evidence: URIRef  # A mention whose sentence supports the relation assertion (the mention of its object) or the conflict (a mention stating one of the values).
     followsUp: URIRef  # The subject continues the implementation of an earlier document.
     guides: URIRef  # The subject gives guidance on, or detailed rules for, the object.
     hasConflict: URIRef  # Links a document to a conflict between the values that different mentions state for one of its properties.
@@ -81,13 +81,14 @@ class KG(DefinedNamespace):
     subjectDoc: URIRef  # The subject of the asserted relation: a document, or a source when the report itself is the subject.
 
     # Datatype properties
+    ambiguous: URIRef  # True when undated citations of this symbol fit several dated documents equally, so the node may stand for more than one document.
     authorLine: URIRef  # The byline of the source as printed, e.g. the text after "Nguồn tin:".
     bodyCode: URIRef  # A code the body uses in document symbols, such as TW, TTg or UBND; several bodies may share one code.
     conflictValue: URIRef  # One of the conflicting values, as a literal; a conflict has at least two.
     cue: URIRef  # The cue words in the sentence that signal the relation, as written ("tiếp tục thực hiện").
     docKey: URIRef  # The stable identity key of a document, from which its IRI is made; exactly one per document.
     end: URIRef  # The code-point offset where the mention ends in the NFC-normalised source text (exclusive).
-    evidenceText: URIRef  # A sentence supporting the relation assertion or conflict, when no mention node carries it.
+    evidenceText: URIRef  # The sentence that supports the relation assertion or conflict, as text.
     file: URIRef  # The path of the file the source text was read from, as given to the tool.
     jurisdiction: URIRef  # The province whose bodies issued a local document, as its Vietnamese name (e.g. Bình Phước).
     partyTerm: URIRef  # The term (khóa) of the Party committee that issued the document, as a Roman numeral such as XI.
@@ -104,7 +105,7 @@ class KG(DefinedNamespace):
     statedYear: URIRef  # The year of the document as this mention gives it, when it gives no full date ("năm 2020", "30/2020/NĐ-CP").
     text: URIRef  # The cited span exactly as it appears in the source, e.g. "Nghị quyết số 25-NQ/TW".
     url: URIRef  # The web address the source text was taken from.
-    year: URIRef  # The year of the document, stated when only the year is known (eli:date_document needs a full date).
+    year: URIRef  # The year of the document, given whenever it is known, also beside a full eli:date_document, so that queries can group by year.
 
     # Individuals and concept schemes
     AdministrativeLevelScheme: URIRef  # The concept scheme of the four kg:AdministrativeLevel individuals.
@@ -129,6 +130,7 @@ class ELI(DefinedNamespace):
     Organization: URIRef
     ResourceType: URIRef
     ResourceTypeTable: URIRef
+    Work: URIRef
     amends: URIRef
     based_on: URIRef
     cites: URIRef
@@ -160,13 +162,10 @@ DOCUMENT_TYPES: Final[Mapping[str, URIRef]] = MappingProxyType(
         "Biên bản": URIRef("https://w3id.org/kg-vn/id/doctype/bien-ban"),
         "Bộ luật": URIRef("https://w3id.org/kg-vn/id/doctype/bo-luat"),
         "Chỉ thị": URIRef("https://w3id.org/kg-vn/id/doctype/chi-thi"),
-        "Chiến lược": URIRef("https://w3id.org/kg-vn/id/doctype/chien-luoc"),
         "Chương trình": URIRef("https://w3id.org/kg-vn/id/doctype/chuong-trinh"),
         "Công điện": URIRef("https://w3id.org/kg-vn/id/doctype/cong-dien"),
         "Công văn": URIRef("https://w3id.org/kg-vn/id/doctype/cong-van"),
-        "Cương lĩnh": URIRef("https://w3id.org/kg-vn/id/doctype/cuong-linh"),
         "Đề án": URIRef("https://w3id.org/kg-vn/id/doctype/de-an"),
-        "Điều lệ": URIRef("https://w3id.org/kg-vn/id/doctype/dieu-le"),
         "Dự án": URIRef("https://w3id.org/kg-vn/id/doctype/du-an"),
         "Hiến pháp": URIRef("https://w3id.org/kg-vn/id/doctype/hien-phap"),
         "Hướng dẫn": URIRef("https://w3id.org/kg-vn/id/doctype/huong-dan"),

@@ -1,0 +1,224 @@
+"""The graph stage: one node per real document, relations with evidence, SHACL-valid output.
+
+Graph tests compare graphs (rdflib isomorphism, with a readable diff on failure).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyshacl
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.compare import graph_diff, to_isomorphic
+
+from kg.cli import main
+from kg.evaluate import load_gold
+from kg.graph import build_graph
+from kg.models import SourceText
+from kg.normalize import normalize_text
+from kg.pipeline import Corpus, build_corpus
+from kg.read import iter_sources, read_bytes
+from kg.vocab import ELI, KG
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
+
+TEXTS = {
+    "ket-luan.txt": (
+        "Kết luận số 43-KL/TW ngày 07/01/2019 của Ban Bí thư về tiếp tục thực hiện Nghị quyết "
+        "số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương Đảng (khóa XI) về tăng cường "
+        "và đổi mới sự lãnh đạo của Đảng đối với công tác dân vận trong tình hình mới.\n"
+    ),
+    "bao-cao.txt": (
+        "Báo cáo của tỉnh Bình Phước. Thực hiện Nghị quyết 25-NQ/TW của Ban Chấp hành Trung "
+        "ương về công tác dân vận, Tỉnh ủy Bình Phước đã ban hành Kế hoạch số 21-KH/TU ngày "
+        "15/3/2019. Nghị quyết số 25-NQ/TW ngày 13/6/2013 được quán triệt sâu rộng.\n"
+    ),
+    "thanh-nien.txt": (
+        "Tổng kết 15 năm thực hiện Nghị quyết số 25-NQ/TW ngày 25/7/2008 của Ban Chấp hành "
+        "Trung ương Đảng (khóa X) về tăng cường sự lãnh đạo của Đảng đối với công tác thanh "
+        "niên thời kỳ đẩy mạnh công nghiệp hóa, hiện đại hóa.\n"
+    ),
+}
+
+
+def _corpus(texts: dict[str, str]) -> Corpus:
+    sources = []
+    for name, text in texts.items():
+        source = read_bytes(text.encode("utf-8"), name)
+        assert isinstance(source, SourceText)
+        sources.append(source)
+    return build_corpus(sources)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return _corpus(TEXTS)
+
+
+def _docs_by_symbol(corpus: Corpus, symbol: str) -> set[str]:
+    return {d.iri for d in corpus.resolution.documents.values() if d.symbol == symbol}
+
+
+def test_one_node_per_document_and_homonyms_apart(corpus: Corpus) -> None:
+    # 25-NQ/TW of 2013 (cited three ways) and of 2008 are two documents.
+    assert len(_docs_by_symbol(corpus, "25-NQ/TW")) == 2
+    keys = {d.key for d in corpus.resolution.documents.values() if d.symbol == "25-NQ/TW"}
+    assert keys == {"25-NQ/TW@2013", "25-NQ/TW@2008"}
+
+
+def test_undated_citation_joins_the_document_its_subject_names(corpus: Corpus) -> None:
+    report = next(t for t in corpus.texts if t.source.path == "bao-cao.txt")
+    undated = next(c for c in report.citations if c.text == "Nghị quyết 25-NQ/TW")
+    assert undated.doc_id is not None and undated.doc_id.endswith("25-nq-tw-2013")
+
+
+def test_conflicting_dates_are_kept_and_flagged(corpus: Corpus) -> None:
+    (record,) = [d for d in corpus.resolution.documents.values() if d.key == "25-NQ/TW@2013"]
+    assert set(record.dates) == {"2013-06-03", "2013-06-13"}
+    assert record.conflicts == ("date",)
+    graph = build_graph(corpus)
+    conflict = graph.value(URIRef(record.iri), KG.hasConflict)
+    assert conflict is not None
+    assert len(set(graph.objects(conflict, KG.conflictValue))) == 2
+    assert len(set(graph.objects(conflict, KG.evidence))) == 2
+
+
+def test_local_body_and_document_take_the_texts_province(corpus: Corpus) -> None:
+    (plan,) = [d for d in corpus.resolution.documents.values() if d.symbol == "21-KH/TU"]
+    assert plan.jurisdiction == "Bình Phước"
+    assert plan.key == "Bình Phước/21-KH/TU@2019"
+
+
+EXPECTED_RELATIONS = """
+@prefix kg: <https://w3id.org/kg-vn/ontology#> .
+@prefix doc: <https://w3id.org/kg-vn/id/doc/> .
+doc:43-kl-tw-2019 kg:followsUp doc:25-nq-tw-2013 ; kg:implements doc:25-nq-tw-2013 .
+doc:binh-phuoc-21-kh-tu-2019 kg:implements doc:25-nq-tw-2013 .
+"""
+
+
+def test_document_relations_graph(corpus: Corpus) -> None:
+    graph = build_graph(corpus)
+    got = Graph()
+    for prop in (KG.implements, KG.followsUp, KG.reviews):
+        for s, o in graph.subject_objects(prop):
+            if (s, None, KG.Document) in graph or str(s).startswith(
+                "https://w3id.org/kg-vn/id/doc/"
+            ):
+                got.add((s, prop, o))
+    want = Graph().parse(data=EXPECTED_RELATIONS, format="turtle")
+    iso_got, iso_want = to_isomorphic(got), to_isomorphic(want)
+    if iso_got != iso_want:
+        _, only_got, only_want = graph_diff(iso_got, iso_want)
+        pytest.fail(
+            "relations differ\nonly built:\n" + only_got.serialize(format="nt")
+            + "only expected:\n" + only_want.serialize(format="nt")
+        )
+
+
+def test_source_reviews_the_document_it_sums_up(corpus: Corpus) -> None:
+    reviews = [(r.subject_is_source, r.object) for r in corpus.relations if r.relation == "reviews"]
+    assert (True, next(iter(_docs_by_symbol(corpus, "25-NQ/TW") - {
+        d.iri for d in corpus.resolution.documents.values() if d.key.endswith("2013")
+    }))) in reviews
+
+
+def _conforms(graph: Graph) -> tuple[bool, str]:
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl")
+    ontology = Graph().parse(ONTOLOGY / "kg.ttl")
+    ok, _, text = pyshacl.validate(
+        graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
+    )
+    return bool(ok), str(text)
+
+
+def test_small_graph_satisfies_the_shapes(corpus: Corpus) -> None:
+    ok, report = _conforms(build_graph(corpus))
+    assert ok, report[:3000]
+
+
+# ------------------------------------------------------------------ seeds (shared gold)
+
+
+@pytest.fixture(scope="module")
+def seeds_corpus(shared: Path) -> Corpus:
+    sources = [s for s in iter_sources([str(shared / "seeds")]) if isinstance(s, SourceText)]
+    return build_corpus(sources)
+
+
+def _gold_to_ours(shared: Path, corpus: Corpus) -> dict[str, set[str]]:
+    """Gold ``doc`` key → the set of our document IRIs its citations resolved to."""
+    ours: dict[str, set[str]] = defaultdict(set)
+    by_name = {Path(t.source.path).name: t for t in corpus.texts}
+    for gold in load_gold(shared / "gold" / "seeds.gold.jsonl"):
+        text = by_name[gold.file]
+        for g in gold.citations:
+            hits = [c for c in text.citations if c.start < g.end and g.start < c.end]
+            if g.doc is None or not hits:
+                assert g.optional, (gold.file, g.mention)
+                continue
+            ours[g.doc].add(hits[0].doc_id or "")
+    return ours
+
+
+@pytest.mark.shared
+def test_gold_documents_map_one_to_one_onto_nodes(shared: Path, seeds_corpus: Corpus) -> None:
+    ours = _gold_to_ours(shared, seeds_corpus)
+    assert {k: v for k, v in ours.items() if len(v) != 1} == {}
+    nodes = [next(iter(v)) for v in ours.values()]
+    assert len(nodes) == len(set(nodes)), "two gold documents share one node"
+
+
+@pytest.mark.shared
+def test_gold_implements_pairs_and_no_wrong_edges(shared: Path, seeds_corpus: Corpus) -> None:
+    ours = {k: next(iter(v)) for k, v in _gold_to_ours(shared, seeds_corpus).items()}
+    gold_of = {v: k for k, v in ours.items()}
+    found = {
+        (gold_of[r.subject], gold_of[r.object])
+        for r in seeds_corpus.relations
+        if r.relation in ("implements", "follows_up")
+        and r.subject in gold_of and r.object in gold_of
+    }
+    wanted = {
+        (a, b) for gold in load_gold(shared / "gold" / "seeds.gold.jsonl")
+        for a, b in gold.implements
+    }
+    assert found == wanted
+
+
+@pytest.mark.shared
+def test_seeds_graph_satisfies_the_shapes(seeds_corpus: Corpus) -> None:
+    ok, report = _conforms(build_graph(seeds_corpus))
+    assert ok, report[:3000]
+
+
+# ------------------------------------------------------------------ kg build
+
+
+def test_build_writes_outputs_and_extract_agrees(tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name, text in TEXTS.items():
+        (texts / name).write_text(text, encoding="utf-8")
+    (texts / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(texts), "-o", str(out), "--no-store"])
+    assert result.exit_code == 1, result.output  # one file failed, the rest was built
+    assert "broken.txt" in result.stderr
+    graph = Graph().parse(out / "graph.ttl")
+    assert (None, ELI.id_local, None) in graph
+    built = [json.loads(line) for line in (out / "citations.jsonl").read_text().splitlines()]
+    relations = [json.loads(line) for line in (out / "relations.jsonl").read_text().splitlines()]
+    assert {r["relation"] for r in relations} >= {"implements", "reviews"}
+    assert all(r["evidence"]["sentence"] for r in relations)
+    extracted = runner.invoke(main, ["extract", "--format", "jsonl", str(texts)])
+    rows = [json.loads(line) for line in extracted.stdout.splitlines()]
+    assert [r["doc_id"] for r in rows] == [r["doc_id"] for r in built]
+    for row in built:
+        text = normalize_text(TEXTS[Path(row["file"]).name])
+        assert text[row["start"] : row["end"]] == row["text"]
