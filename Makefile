@@ -21,8 +21,8 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kg extract examples/bao-cao-dan-van.txt
-	$(BIN)/kg extract --format jsonl examples/ > out.citations.jsonl.tmp && mkdir -p out && mv out.citations.jsonl.tmp out/citations.jsonl
-	@echo "citations written to out/citations.jsonl"
+	$(BIN)/kg build examples/ -o out/
+	@echo "graph written to out/ (graph.ttl, citations.jsonl, relations.jsonl, store/)"
 
 test: $(STAMP)
 	$(BIN)/ruff check kg tests scripts
