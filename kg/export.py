@@ -18,7 +18,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.graph import PREFIXES
-
 from kg.pipeline import Corpus
 
 
