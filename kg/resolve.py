@@ -187,7 +187,7 @@ def is_local(citation: Citation, lexicon: Lexicon) -> bool:
     """Whether the document is a local one, whose numbering is unique only in its province:
     its symbol carries a local body's code ("TU", "UBND", "BDVTU"), or its stated issuer is a
     local body."""
-    codes = {fold_key(c): b for b in lexicon.bodies for c in b.codes}
+    codes = lexicon.body_by_code_key
     for code in citation.issuer_codes:
         body = codes.get(fold_key(code.rstrip("0123456789")))
         if body is not None:

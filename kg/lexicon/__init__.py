@@ -117,6 +117,16 @@ class Lexicon:
         return {fold_key(c.code): c for c in self.codes}
 
     @cached_property
+    def body_by_code_key(self) -> dict[str, Body]:
+        """A body by the folded key of a code it uses in symbols (the first body listed wins
+        where bodies share a code; they share its level)."""
+        out: dict[str, Body] = {}
+        for body in self.bodies:
+            for code in body.codes:
+                out.setdefault(fold_key(code), body)
+        return out
+
+    @cached_property
     def body_by_name(self) -> dict[str, Body]:
         return {b.name: b for b in self.bodies}
 
