@@ -78,6 +78,9 @@ RELATION_NAMES: tuple[RelationName, ...] = (
 IMPLEMENTING: frozenset[RelationName] = frozenset({"implements", "follows_up", "reviews"})
 """Relations a fronted phrase states ("Thực hiện ..., ... ban hành ...")."""
 
+ACTED_ON: frozenset[RelationName] = frozenset({"amends", "replaces", "repeals"})
+"""Relations whose cue reads as a participle before "bởi"/"tại" ("sửa đổi bởi B": B amends)."""
+
 SELF_ACTS: frozenset[RelationName] = frozenset({"replaces", "repeals", "amends", "guides"})
 """Relations a text's own document states of another ("Quyết định này thay thế ...")."""
 
@@ -107,11 +110,14 @@ _INTRO_RE = re.compile(
 )
 # A short adverbial before it: "Năm 2023, thực hiện ...", "Theo đó, triển khai ...".
 _ADVERBIAL_RE = re.compile(r"[^,;:]{1,40},\s*(?:(?:để|nhằm)\s+)?\Z", re.IGNORECASE)
-# "Quyết định này", "Thông tư này ... đồng thời": the text's own document as a subject.
 # The last "này" of a clause ("Quyết định này ... thay thế"): the text's own document.
 _SELF_SUBJECT_RE = re.compile(
     r"(?<!\w)này(?!\w)(?!.*(?<!\w)này(?!\w))", re.IGNORECASE | re.DOTALL
 )
+_NOUN_USE_RE = re.compile(r"(?<!\w)(?:theo|và)\s*\Z", re.IGNORECASE)
+_COMMA_PASSIVE_RE = re.compile(r",\s*(?:đã\s+)?được\s*\Z", re.IGNORECASE)
+# "(sửa đổi, bổ sung tại B)", "sửa đổi bởi B": B is the agent.
+_AGENT_RE = re.compile(r"\s*(?:bởi|tại)\s+(?:các\s+)?", re.IGNORECASE)
 _PASSIVE_RE = re.compile(r"(?<!\w)(?:đã\s+)?được\s*\Z", re.IGNORECASE)
 # A comma in A's tail may introduce more of the tail ("..., ngày 27/02/2020", "..., được").
 _TAIL_COMMA_RE = re.compile(
@@ -121,11 +127,16 @@ _TITLE_START_RE = re.compile(r"(?<!\w)về(?!\w)|\(", re.IGNORECASE)
 # Words that open another clause with its own subject ("; đồng thời, UBND ...").
 _NEW_CLAUSE_RE = re.compile(
     r"(?<!\w)(?:đồng thời|sau đó|từ đó|qua đó|trong đó|bên cạnh đó|ngoài ra|tuy nhiên|nhưng"
-    r"|song)(?!\w)",
+    r"|song|và\s+việc|trong\s+quá\s+trình)(?!\w)",
     re.IGNORECASE,
 )
 # A cue that is part of a body's name: "Ban Chỉ đạo thực hiện ...".
-_BODY_NAME_RE = re.compile(r"(?:Ban\s+[Cc]hỉ\s+đạo|Tổ\s+công\s+tác|Ban)\s*\Z")
+_STEERING = (
+    r"Ban\s+[Cc]hỉ\s+đạo(?:\s+(?!(?:tại|ở|trong|khi|đã|sẽ|đang|có|của|và|về)(?!\w))\w+){0,3}"
+)
+_BODY_NAME_RE = re.compile(rf"(?:{_STEERING}|Tổ\s+công\s+tác|Ban)\s*\Z")
+# "Ban Chỉ đạo Trung ương về tổng kết ...": a reviews cue inside a body's name.
+_STEERING_RE = re.compile(rf"{_STEERING}(?:\s+về)?\s*\Z")
 _LIST_JOINT_RE = re.compile(
     r"(?:,|(?<!\w)(?:và|hoặc|cùng|với)(?!\w))\s*(?:(?:các|những)\s+)?\Z", re.IGNORECASE
 )
@@ -264,7 +275,7 @@ class _Cue:
     start: int
     end: int
     relation: RelationName
-    key: str  # the folded lexicon word, or "" for a merged reviews cue
+    key: str  # the folded lexicon word (the last one of merged cues; "" for "sơ kết ... thực hiện")
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +285,7 @@ class _Compiled:
     creation: frozenset[str]  # folded creation verbs
     named_before: re.Pattern[str]  # a document right before a cue: "Luật sửa đổi ..."
     other_document: re.Pattern[str]  # "và các văn bản", "và Kế hoạch": another document
+    named_paren: re.Pattern[str]  # a document with a number right before a parenthesis
 
 
 def _first_letters(words: Iterable[str]) -> str:
@@ -332,6 +344,7 @@ def _compiled(lexicon: Lexicon) -> _Compiled:
         named_before=re.compile(
             rf"(?<!\w){types}(?:\s+(?:của|do)\s+[^,;()]{{1,50}}?)?\s*\Z", re.IGNORECASE
         ),
+        named_paren=re.compile(rf"(?<!\w){types}\s[^,;()]{{0,40}}\d[^,;()]*\Z", re.IGNORECASE),
         other_document=re.compile(
             rf"(?<!\w)(?:và|hoặc)\s+(?:(?:các|những)\s+)?{types}(?!\w)", re.IGNORECASE
         ),
@@ -378,15 +391,15 @@ class _Finder:
 
     def _ends(self) -> list[int]:
         """Sentence ends in windows around the citations (never the whole text)."""
-        ends: list[int] = []
-        lo = hi = -1
+        windows: list[list[int]] = []
         for c in self.cits:
-            if c.start - WINDOW > hi:
-                if hi >= 0:
-                    ends.extend(_sentence_ends(self.text, lo, hi))
-                lo = max(0, c.start - WINDOW)
-            hi = min(len(self.text), max(hi, c.end + WINDOW))
-        if hi >= 0:
+            lo, hi = max(0, c.start - WINDOW), min(len(self.text), c.end + WINDOW)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        ends: list[int] = []
+        for lo, hi in windows:
             ends.extend(_sentence_ends(self.text, lo, hi))
         return ends
 
@@ -403,7 +416,8 @@ class _Finder:
             key = fold_key(m.group())
             relation = relation_of.get(key)
             if relation is None:
-                creations.append(m.span())
+                if key in self.compiled.creation:
+                    creations.append(m.span())
                 continue
             prev = cues[-1] if cues else None
             if prev is not None:
@@ -601,43 +615,66 @@ class _Finder:
                 continue
             if _COORDINATED_RE.search(self.text, cue.end, b.start):
                 continue  # "A hướng dẫn Luật X và B": B is not what the cue governs
-            if not self._hangs_on(a.end, cue.start, sent):
+            if _NOUN_USE_RE.search(self.text, a.end, cue.start):
+                continue  # "A ... theo hướng dẫn tại B", "A và hướng dẫn tại B": a noun
+            # "A được sửa đổi bởi B", "A (sửa đổi, bổ sung tại B)": B acts on A.
+            agent = _AGENT_RE.fullmatch(self.text, cue.end, b.start) is not None
+            if agent and cue.relation not in ACTED_ON:
                 continue
-            passive = _PASSIVE_RE.search(self.text, a.end, cue.start)
-            if b.start - a.end > GAP_MAX and passive is None:
+            passive = agent or _PASSIVE_RE.search(self.text, a.end, cue.start) is not None
+            if not self._hangs_on(a.end, cue.start, sent, passive=passive):
                 continue
-            objects = [self.cits[j] for j in self._list_after(sent.first + k + 1, sent.end)]
-            if passive is not None:
-                # "A ..., được sửa đổi tại B": B amends the head of the clause, not a document
-                # named inside A's tail.
-                a = self._amended(sent, a, b, comma="," in self.text[a.end : passive.start()])
-                for obj in objects:
+            if passive and not self._parenthesis_on(a.end, cue.start):
+                continue
+            if b.start - a.end > GAP_MAX and not passive:
+                continue
+            index = sent.first + k + 1
+            if passive:
+                comma = _COMMA_PASSIVE_RE.search(self.text, a.end, cue.start) is not None
+                head = self._amended(sent, a, b, comma=comma)
+                for j in self._list_after(index, sent.end):
+                    obj = self.cits[j]
                     if obj.doc_id is not None:
-                        self._emit(obj.doc_id, a, cue.relation, cue, other=obj)
+                        self._emit(obj.doc_id, head, cue.relation, cue, other=obj)
             else:
-                for obj in objects:
-                    self._emit(cast(str, a.doc_id), obj, cue.relation, cue, other=a)
+                for j in self._list_after(index, sent.end):
+                    obj = self.cits[j]
+                    if j > index and obj.type == a.type != b.type:
+                        break  # "A về ... B của ... và A' ...": A' stands beside A
+                    self._emit(a.doc_id, obj, cue.relation, cue, other=a)
             used.add(cue.start)
         return used
 
     def _amended(self, sent: _Sentence, a: Citation, b: Citation, *, comma: bool) -> Citation:
         """Which document "được sửa đổi ... B" is said of: after a comma, the head of the
         clause ("Nghị định X quy định chi tiết Luật Y, được sửa đổi tại Nghị định Z" is X);
-        else the nearest citation of B's type, or A ("Luật X ... Luật Y được sửa đổi bởi Luật
-        Z")."""
+        else the nearest citation of B's type and issuer, since a document is amended by one
+        of its own kind ("Nghị quyết 03/NQ-CP ... thực hiện Nghị quyết 57-NQ/TW ... được sửa
+        đổi tại Nghị quyết 71/NQ-CP" is 03/NQ-CP), or failing that of B's type, or A."""
         clause = self._clause_start(sent, a.start)
         before = [c for c in sent.cits if clause <= c.start and c.end <= a.end]
         if comma and before:
             return before[0]
         same = [c for c in before if c.type == b.type]
-        return same[-1] if same else a
+        kin = [c for c in same if set(c.issuer_codes) & set(b.issuer_codes)]
+        return (kin or same or [a])[-1]
 
-    def _hangs_on(self, start: int, cue_start: int, sent: _Sentence) -> bool:
+    def _parenthesis_on(self, start: int, cue_start: int) -> bool:
+        """Whether a passive cue in parentheses ("A ... (sửa đổi, bổ sung tại B)") may be said
+        of A: not when another document is named right before the parenthesis ("A sửa đổi
+        Luật Thuế GTGT 13/2008/QH12 (được sửa đổi tại B)")."""
+        paren = self.text.rfind("(", start, cue_start)
+        return paren < 0 or self.compiled.named_paren.search(self.text, start, paren) is None
+
+    def _hangs_on(
+        self, start: int, cue_start: int, sent: _Sentence, *, passive: bool = False
+    ) -> bool:
         """Whether the text between citation A's end and a cue is A's own tail.
 
         A comma may only go on with the tail (", ngày ...", ", được ...") or fall inside the
-        subject after "về" or "(".  A creation verb or a word opening a new clause ("đồng
-        thời", "trong đó") means the cue belongs to someone else.
+        subject after "về" or "(" (any comma for a passive cue, which is said of the head of
+        its clause).  A creation verb, a word opening a new clause ("đồng thời", "trong đó")
+        or another document ("và các văn bản") means the cue belongs to someone else.
         """
         pre = self.text[start:cue_start]
         if _NEW_CLAUSE_RE.search(pre) or _BODY_NAME_RE.search(pre):
@@ -647,6 +684,8 @@ class _Finder:
             return False
         if any(start <= s < cue_start for s, _ in sent.creations):
             return False
+        if passive:
+            return True
         title = _TITLE_START_RE.search(pre)
         limit = title.start() if title is not None else len(pre)
         return all(
@@ -693,8 +732,11 @@ class _Finder:
             if cue.start in used or cue.relation not in IMPLEMENTING:
                 continue
             fronted = self._is_fronted(sent, cue)
-            if not fronted and cue.relation != "reviews":
-                continue
+            if not fronted and (
+                cue.relation != "reviews"
+                or _STEERING_RE.search(self.text, max(sent.start, cue.start - 60), cue.start)
+            ):
+                continue  # only a reviews cue may stand inside its clause, not in a name
             clause_end = self._clause_end(sent, cue.end)
             objects = self._objects_after(cue, sent, clause_end)
             if not objects:
