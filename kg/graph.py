@@ -21,7 +21,6 @@ from rdflib.namespace import DCTERMS
 from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
 from kg.pipeline import Corpus
-from kg.relate import sentence_text
 from kg.resolve import DocumentRecord, slugify
 from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION, RELATION
 
@@ -138,10 +137,10 @@ def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:
         own = corpus.resolution.own_documents.get(t.source.path)
         if own is not None:
             g.add((src, KG.isTextOf, URIRef(own)))
-        for c in t.citations:
+        for i, c in enumerate(t.citations):
             if not c.doc_id:
                 continue
-            m = _add_mention(g, src, c, t.source.text)
+            m = _add_mention(g, src, c, t.sentences[i] if i < len(t.sentences) else "")
             mention_of[(t.source.path, c.start, c.end)] = m
             mentions_in[t.source.path].append((c.start, c.end, m))
     for record in corpus.resolution.documents.values():
@@ -243,7 +242,7 @@ def _add_source(
         g.add((src, KG.place, Literal(place)))
 
 
-def _add_mention(g: Graph, src: URIRef, c: Citation, text: str) -> URIRef:
+def _add_mention(g: Graph, src: URIRef, c: Citation, sentence: str) -> URIRef:
     m = mention_iri(str(src), c)
     g.add((m, RDF.type, KG.Mention))
     g.add((m, KG.inSource, src))
@@ -252,7 +251,8 @@ def _add_mention(g: Graph, src: URIRef, c: Citation, text: str) -> URIRef:
     g.add((m, KG.start, Literal(c.start)))
     g.add((m, KG.end, Literal(c.end)))
     g.add((m, KG.text, Literal(c.text)))
-    g.add((m, KG.sentence, Literal(sentence_text(text, c.start, c.end))))
+    if sentence:
+        g.add((m, KG.sentence, Literal(sentence)))
     if c.date:
         g.add((m, KG.statedDate, Literal(c.date, datatype=XSD.date)))
     elif c.year:

@@ -103,6 +103,24 @@ class SourceText:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What the later stages keep of a source text once it has been analysed: everything but
+    the text itself, so a large corpus need not stay in memory."""
+
+    path: str
+    encoding: str = "utf-8"
+    metadata: Mapping[str, str] = field(default_factory=dict, compare=False)
+    sha256: str = ""
+    chars: int = 0
+
+    @classmethod
+    def of(cls, source: SourceText) -> SourceInfo:
+        """The information of a source text, without its text."""
+        return cls(source.path, source.encoding, dict(source.metadata), source.sha256,
+                   len(source.text))
+
+
+@dataclass(frozen=True, slots=True)
 class ReadError:
     """A file that could not be read, with a one-line reason for the user."""
 

@@ -3,14 +3,16 @@ texts to documents, mentions and relations ready for the graph."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kg.extract import default_finder, find_citations
-from kg.models import Citation, Relation, SourceText
+from kg.models import Citation, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
 from kg.places import detect_place
-from kg.relate import find_relations
+from kg.relate import find_relations, sentence_text
 from kg.resolve import Resolution, TextCitations, assign_doc_ids, resolve_corpus, slugify
 from kg.vocab import SOURCE
 
@@ -27,7 +29,7 @@ def extract_citations(text: str, *, file: str | None = None) -> list[Citation]:
     return assign_doc_ids(find_citations(text, file=file))
 
 
-def source_iri(source: SourceText) -> str:
+def source_iri(source: SourceText | SourceInfo) -> str:
     """A stable IRI for a source text: its file name and the start of its content digest."""
     name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
     return str(SOURCE[f"{slugify(name)}-{source.sha256[:8] or 'stdin'}"])
@@ -48,44 +50,65 @@ class Corpus:
 
 
 def analyse_text(source: SourceText) -> TextCitations:
-    """Extract one text: its citations (in-text keys), its place and the document it is."""
+    """Everything one text yields on its own: citations (in-text keys), the sentence of each,
+    its place, the document it is, and the relations its sentences state.  Only this step
+    reads the text, so it is what runs in parallel."""
     text = source.text
     citations = assign_doc_ids(find_citations(text, file=source.path))
     place = source.metadata.get("place") or detect_place(text)
     own = default_finder().own_document(text, file=source.path)
-    return TextCitations(source=source, citations=tuple(citations), place=place, own=own)
+    if own is not None:
+        own = assign_doc_ids([own])[0]
+    relations = find_relations(
+        text,
+        citations,
+        file=source.path,
+        source_key=source_iri(source),
+        self_doc=own.doc_id if own is not None else None,
+    )
+    return TextCitations(
+        source=SourceInfo.of(source),
+        citations=tuple(citations),
+        place=place,
+        own=own,
+        sentences=tuple(sentence_text(text, c.start, c.end) for c in citations),
+        relations=tuple(relations),
+    )
 
 
 def build_corpus(
     sources: Iterable[SourceText],
     *,
-    on_text: Callable[[SourceText], None] | None = None,
+    workers: int = 1,
+    on_text: Callable[[TextCitations], None] | None = None,
 ) -> Corpus:
-    """Extract, resolve and relate a corpus of texts (already read and normalised)."""
+    """Extract, resolve and relate a corpus of texts (already read and normalised).
+
+    With ``workers`` > 1 the texts are analysed by that many processes, in input order; only
+    their results (citations, sentences, relations: no texts) are kept in memory.
+    """
     analysed: list[TextCitations] = []
-    for source in sources:
-        analysed.append(analyse_text(source))
+    for result in analyse_all(sources, workers=workers):
+        analysed.append(result)
         if on_text is not None:
-            on_text(source)
-    return relate_corpus(resolve_corpus(analysed))
+            on_text(result)
+    return corpus_of(resolve_corpus(analysed))
 
 
-def relate_corpus(resolution: Resolution) -> Corpus:
-    """Find the relations in every text of a resolved corpus."""
-    relations: list[Relation] = []
-    source_iris: dict[str, str] = {}
-    for t in resolution.texts:
-        iri = source_iri(t.source)
-        source_iris[t.source.path] = iri
-        relations.extend(
-            find_relations(
-                t.source.text,
-                t.citations,
-                file=t.source.path,
-                source_key=iri,
-                self_doc=resolution.own_documents.get(t.source.path),
-            )
-        )
+def analyse_all(sources: Iterable[SourceText], *, workers: int = 1) -> Iterator[TextCitations]:
+    """:func:`analyse_text` over every source, in order, in ``workers`` processes."""
+    if workers <= 1:
+        yield from map(analyse_text, sources)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(analyse_text, sources, chunksize=4)
+
+
+def corpus_of(resolution: Resolution) -> Corpus:
+    """The corpus of a resolution: every text's relations (IRIs), deduplicated."""
+    relations = [r for t in resolution.texts for r in t.relations]
+    source_iris = {t.source.path: source_iri(t.source) for t in resolution.texts}
     return Corpus(resolution=resolution, relations=_dedupe(relations), source_iris=source_iris)
 
 

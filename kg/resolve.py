@@ -19,6 +19,7 @@ The key is a readable string ("25-NQ/TW@2013"); the graph stage turns it into an
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import re
@@ -28,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.models import Citation, SourceText
+from kg.models import Citation, Relation, SourceInfo
 from kg.normalize import fold_key
 from kg.vocab import DOC
 
@@ -124,12 +125,19 @@ def assign_doc_ids(citations: Sequence[Citation]) -> list[Citation]:
 
 @dataclass(frozen=True, slots=True)
 class TextCitations:
-    """One text's citations (with in-text ``doc_id`` keys), its place and its own document."""
+    """What one text yields: its citations, the sentence around each (same order), its place,
+    the document it is itself, and the relations its sentences state.
 
-    source: SourceText
+    Before :func:`resolve_corpus`, ``doc_id`` values (and relation ends) are in-text keys
+    ("25-NQ/TW@2013"); after it, document IRIs.  The text itself is not kept.
+    """
+
+    source: SourceInfo
     citations: tuple[Citation, ...]
     place: str | None = None
     own: Citation | None = None
+    sentences: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,23 +285,40 @@ def resolve_corpus(
     own: dict[str, str] = {}
     for t, rows in zip(texts, keyed, strict=True):
         final = {id(c): iri_of_key[remap.get(key, key)] for c, key in rows}
+        # In-text key → IRI, for the relations (one key names one document within a text).
+        by_text_key = {c.doc_id: final[id(c)] for c, _ in rows if c.doc_id}
         own_iri = final[id(t.own)] if t.own is not None else None
         if own_iri is not None:
             own[t.source.path] = own_iri
+        # A page's title line names the page's own document: not a citation.
+        kept = [i for i, c in enumerate(t.citations) if final[id(c)] != own_iri]
         out_texts.append(
             TextCitations(
                 source=t.source,
-                citations=tuple(
-                    c.replace(doc_id=final[id(c)])
-                    for c in t.citations
-                    # A page's title line names the page's own document: not a citation.
-                    if final[id(c)] != own_iri
-                ),
+                citations=tuple(t.citations[i].replace(doc_id=final[id(t.citations[i])])
+                                for i in kept),
                 place=t.place,
                 own=t.own.replace(doc_id=own_iri) if t.own is not None else None,
+                sentences=tuple(t.sentences[i] for i in kept) if t.sentences else (),
+                relations=_resolved_relations(t.relations, by_text_key),
             )
         )
     return Resolution(documents=documents, texts=tuple(out_texts), own_documents=own)
+
+
+def _resolved_relations(
+    relations: Sequence[Relation], by_text_key: dict[str, str]
+) -> tuple[Relation, ...]:
+    """Relations with their in-text keys replaced by document IRIs (a source subject is an IRI
+    already); an end that names no known document, or a self-loop, is dropped."""
+    out = []
+    for r in relations:
+        subject = r.subject if r.subject_is_source else by_text_key.get(r.subject)
+        obj = by_text_key.get(r.object)
+        if subject is None or obj is None or subject == obj:
+            continue
+        out.append(dataclasses.replace(r, subject=subject, object=obj))
+    return tuple(out)
 
 
 def _choose_dated(
