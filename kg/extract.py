@@ -120,7 +120,7 @@ class CitationFinder:
                 continue
             match = p.bare_at.match(text, pos)
             if match is not None:
-                item = self._bare(text, match, file)
+                item = self._bare(text, match, file, floor=consumed)
                 consumed = match.end()
                 if item is not None:
                     found.append(item)
@@ -266,7 +266,7 @@ class CitationFinder:
         law_type = lex.type_by_word_key.get(fold_key(word))
         if law_type is None:  # pragma: no cover
             return None
-        name_part = (match.group("lname") or "").strip()
+        name_part = " ".join((match.group("lname") or "").split())
         symbol_text = match.group("lsym")
         if not name_part and symbol_text is None and law_type.name != "Hiến pháp":
             return None
@@ -303,12 +303,43 @@ class CitationFinder:
         return _Found(cit, tail.end, bool(match.group("lso")),
                       has_own_tail=tail.fields_end > end)
 
-    def _bare(self, text: str, match: re.Match[str], file: str | None) -> _Found | None:
+    def _law_before_symbol(
+        self, text: str, start: int, end: int, parsed: ParsedSymbol, file: str | None,
+        floor: int,
+    ) -> _Found | None:
+        """A law cited by a name the name pattern cannot hold, anchored on its symbol:
+        "Luật Cán bộ, công chức số 80/2025/QH15", "Luật sửa đổi, bổ sung một số điều của Luật
+        Đấu thầu, ... số 90/2025/QH15", "Luật thuế thu nhập doanh nghiệp số 67/2025/QH15"."""
+        # The name starts at the first law word whose clause reaches the symbol, after the
+        # previous citation ("Luật sửa đổi, bổ sung ... của Luật Đấu thầu, ... số 90/2025/QH15").
+        window_start = max(floor, start - 400)
+        best = self.patterns.law_word_before.search(text, window_start, start)
+        if best is None:
+            return None
+        law_type = self.lexicon.type_by_word_key.get(fold_key(best.group("lw")))
+        if law_type is None:
+            return None
+        name_part = " ".join(best.group("lname").replace("*", " ").split()).strip(" ,")
+        name = f"{law_type.name} {name_part}" if name_part else law_type.name
+        tail = self._tail(text, end)
+        cit = self._citation(
+            text, best.start(), end, file, law_type.name, parsed.number, parsed.canonical,
+            parsed.issuer_codes, parsed.year, "state", tail, "full", [], name=name,
+        )
+        return _Found(cit, tail.end, True, has_own_tail=tail.fields_end > end)
+
+    def _bare(
+        self, text: str, match: re.Match[str], file: str | None, *, floor: int = 0
+    ) -> _Found | None:
         start, end = match.span("bare")
         line_start = text.rfind("\n", 0, start) + 1
         if self.patterns.own_number_before.search(text, line_start - 1 if line_start else 0, start):
             return None  # "Số: 36/2025/QĐ-UBND": the document's own number, not a reference
         parsed = self.parse_symbol(match.group("bare"))
+        if parsed is not None and parsed.type_code is None and any(
+            code.upper().startswith(("QH", "UBTVQH")) for code in parsed.issuer_codes
+        ):
+            return self._law_before_symbol(text, start, end, parsed, file, floor)
         if parsed is None or parsed.type_code is None:
             return None
         types = parsed.type_code.types(parsed.regime)

@@ -80,6 +80,7 @@ class CompiledPatterns:
     unit_after: re.Pattern[str]
     list_gap: re.Pattern[str]
     own_number_before: re.Pattern[str]
+    law_word_before: re.Pattern[str]
     own_number: re.Pattern[str]
     header_date: re.Pattern[str]
 
@@ -225,6 +226,15 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         number_list=re.compile(rf"(?P<num>{NUM})\s*(?P<sep>,|&|\bvà\b)\s*", flags),
         unit_after=re.compile(rf"\s*(?:{units})(?!\w)", flags),
         list_gap=re.compile(r"\s*(?:,\s*và|,|và|&)\s*(?:(?:các|số)\s+)?\Z", flags),
+        # "Luật Cán bộ, công chức số 80/2025/QH15": the last law word of the clause before a
+        # National Assembly symbol, with "số" right before the symbol (searched backwards on a
+        # short window; no clause break in between).
+        law_word_before=re.compile(
+            rf"(?<!\w)(?P<lw>{law_words})(?!\w)"
+            r"(?P<lname>(?:[^;\n()“”\"]|\n(?![ \t*_]*\n)){0,300}?)"
+            r"[\s*_]*\bsố[\s*_]*:?[\s*_]*\Z",
+            flags,
+        ),
         own_number_before=re.compile(
             r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*\Z"
         ),

@@ -3,6 +3,11 @@
 Every input becomes either a :class:`kg.models.SourceText` or a :class:`kg.models.ReadError`
 with a one-line reason; one bad file never stops the others.  Readers never raise for bad
 input: the caller decides whether an error is fatal (``--strict``).
+
+Plain texts (``.txt``, ``.text``, ``.md``) are read here; HTML pages, Word documents, PDFs and
+JSON Lines by the modules of :mod:`kg.formats`, chosen by the file ending (by the content for
+standard input and for files whose ending no reader claims).  Inputs are read one at a time, as
+:func:`iter_sources` is iterated.
 """
 
 from __future__ import annotations
@@ -13,24 +18,32 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.encodings import UnreadableTextError, decode_vietnamese
+from kg.formats import SUPPORTED_SUFFIXES, Format, format_of_suffix, sniff_format
 from kg.models import ReadError, SourceText
 from kg.normalize import normalize_text
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
-"""File endings picked up when a directory is walked."""
+TEXT_SUFFIXES = SUPPORTED_SUFFIXES
+"""File endings picked up when a directory is walked (every format :mod:`kg.formats` reads)."""
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused with a clear error instead of exhausting memory."""
 
+STDIN = "<stdin>"
+
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """How inputs are found and read."""
+    """How inputs are found and read.
+
+    ``include`` and ``exclude`` are globs matched against a walked file's path relative to the
+    directory and against its name; an include glob replaces the filter on file endings.
+    ``max_bytes`` is the largest file (or standard input) read.
+    """
 
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -41,23 +54,46 @@ def iter_sources(
     inputs: Sequence[str], options: ReadOptions | None = None
 ) -> Iterator[SourceText | ReadError]:
     """Read every input in order: ``-`` is standard input, a directory is walked recursively
-    (files with a text ending, filtered by the include and exclude globs, sorted by path)."""
+    (files with a supported ending, filtered by the include and exclude globs, sorted by path).
+
+    A JSON Lines file yields one item per record.  Nothing is read before it is asked for.
+    """
     opts = options or ReadOptions()
     for item in inputs:
         if item == "-":
-            yield read_bytes(sys.stdin.buffer.read(), "<stdin>")
+            yield from _read_stdin(opts)
             continue
         path = Path(item)
         if path.is_dir():
-            files = list(_walk(path, opts))
-            if not files:
-                yield ReadError(item, "directory contains no text files (.txt, .md)")
-            for file in files:
-                yield read_file(file, opts)
+            found = False
+            for file in _walk(path, opts):
+                found = True
+                yield from iter_file(file, opts)
+            if not found:
+                yield ReadError(item, _no_texts_reason(opts))
         elif path.exists():
-            yield read_file(path, opts)
+            yield from iter_file(path, opts)
         else:
             yield ReadError(item, "no such file or directory")
+
+
+def _no_texts_reason(opts: ReadOptions) -> str:
+    if opts.include:
+        return "directory contains no text files matching " + ", ".join(opts.include)
+    endings = " ".join(sorted(SUPPORTED_SUFFIXES))
+    return f"directory contains no text files ({endings})"
+
+
+def _read_stdin(opts: ReadOptions) -> Iterator[SourceText | ReadError]:
+    raw = sys.stdin.buffer.read(opts.max_bytes + 1)
+    if len(raw) > opts.max_bytes:
+        yield ReadError(
+            STDIN,
+            f"input too large (more than {human_size(opts.max_bytes)}, the limit; "
+            "raise it with --max-size)",
+        )
+        return
+    yield from _read_raw(raw, STDIN, sniff_format(raw), opts)
 
 
 def _walk(root: Path, opts: ReadOptions) -> Iterator[Path]:
@@ -71,7 +107,7 @@ def _walk(root: Path, opts: ReadOptions) -> Iterator[Path]:
             if opts.include:
                 if not _matches_any(rel, name, opts.include):
                     continue
-            elif file.suffix.lower() not in TEXT_SUFFIXES:
+            elif format_of_suffix(file.suffix) is None:
                 continue
             if _matches_any(rel, name, opts.exclude):
                 continue
@@ -82,26 +118,91 @@ def _matches_any(rel: str, name: str, globs: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
 
 
-def read_file(path: Path, options: ReadOptions | None = None) -> SourceText | ReadError:
-    """Read one file; never raises for bad input."""
+def iter_file(path: Path, options: ReadOptions | None = None) -> Iterator[SourceText | ReadError]:
+    """Read one file of any supported format: one item, or one per record of a JSON Lines
+    file.  The format is told by the file ending, else by the content."""
     opts = options or ReadOptions()
+    name = str(path)
+    fmt = format_of_suffix(path.suffix)
+    refused = _check_size(path, opts)
+    if refused is not None:
+        yield refused
+        return
+    if fmt == "jsonl":
+        from kg.formats.jsonl import iter_jsonl_file
+
+        yield from iter_jsonl_file(path, name, opts)
+        return
+    raw = _read_all(path)
+    if isinstance(raw, ReadError):
+        yield raw
+        return
+    yield from _read_raw(raw, name, fmt or sniff_format(raw), opts)
+
+
+def read_file(path: Path, options: ReadOptions | None = None) -> SourceText | ReadError:
+    """Read one file that holds one text (every format but JSON Lines); never raises for bad
+    input."""
+    if format_of_suffix(path.suffix) == "jsonl":
+        return ReadError(str(path), "a JSON Lines file holds many texts: read it with iter_sources")
+    results = list(iter_file(path, options))
+    if len(results) == 1:
+        return results[0]
+    return ReadError(str(path), f"holds {len(results)} texts: read it with iter_sources")
+
+
+def _check_size(path: Path, opts: ReadOptions) -> ReadError | None:
     name = str(path)
     try:
         size = path.stat().st_size
-        if size > opts.max_bytes:
-            return ReadError(
-                name,
-                f"file too large ({human_size(size)}; the limit is "
-                f"{human_size(opts.max_bytes)}, raise it with --max-size)",
-            )
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        return ReadError(name, "is a directory")
-    except PermissionError:
-        return ReadError(name, "permission denied")
     except OSError as exc:
-        return ReadError(name, f"cannot read ({exc.strerror or exc})")
-    return read_bytes(raw, name)
+        return _os_error(name, exc)
+    if size > opts.max_bytes:
+        return ReadError(
+            name,
+            f"file too large ({human_size(size)}; the limit is "
+            f"{human_size(opts.max_bytes)}, raise it with --max-size)",
+        )
+    return None
+
+
+def _read_all(path: Path) -> bytes | ReadError:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return _os_error(str(path), exc)
+
+
+def _os_error(name: str, exc: OSError) -> ReadError:
+    if isinstance(exc, IsADirectoryError):
+        return ReadError(name, "is a directory")
+    if isinstance(exc, PermissionError):
+        return ReadError(name, "permission denied")
+    return ReadError(name, f"cannot read ({exc.strerror or exc})")
+
+
+def _read_raw(
+    raw: bytes, name: str, fmt: Format, opts: ReadOptions
+) -> Iterator[SourceText | ReadError]:
+    """Read the bytes of one input in a known format."""
+    if fmt == "text":
+        yield read_bytes(raw, name)
+    elif fmt == "html":
+        from kg.formats.html import read_html
+
+        yield read_html(raw, name)
+    elif fmt == "docx":
+        from kg.formats.docx import read_docx
+
+        yield read_docx(raw, name, max_bytes=opts.max_bytes)
+    elif fmt == "pdf":
+        from kg.formats.pdf import read_pdf
+
+        yield read_pdf(raw, name)
+    else:
+        from kg.formats.jsonl import iter_jsonl_lines
+
+        yield from iter_jsonl_lines(raw.splitlines(keepends=True), name)
 
 
 def human_size(n: int) -> str:
@@ -117,58 +218,125 @@ def human_size(n: int) -> str:
 
 
 def read_bytes(raw: bytes, name: str) -> SourceText | ReadError:
-    """Decode bytes of a text (any supported encoding) into a normalised source text."""
+    """Decode bytes of a plain text (any supported encoding) into a normalised source text."""
     try:
         decoded = decode_vietnamese(raw)
     except UnreadableTextError as exc:
         return ReadError(name, str(exc))
-    text = normalize_text(decoded.text)
-    if not text.strip():
-        return ReadError(name, "empty file")
-    return SourceText(
-        path=name,
-        text=text,
-        encoding=decoded.encoding,
-        metadata=text_metadata(text),
-        sha256=hashlib.sha256(raw).hexdigest(),
+    return make_source(
+        name, decoded.text, encoding=decoded.encoding, sha256=hashlib.sha256(raw).hexdigest()
     )
 
 
-# "Thứ hai - 22/06/2020 23:04" (provincial portals), "(10:36 | 27/05/2019)".
+def make_source(
+    name: str,
+    text: str,
+    *,
+    encoding: str,
+    sha256: str,
+    metadata: Mapping[str, str] | None = None,
+    empty: str = "empty file",
+) -> SourceText | ReadError:
+    """A source text from decoded text: normalised (NFC), refused when it holds a NUL character
+    (binary data) or nothing but white space (``empty`` is the reason given).  ``metadata``
+    adds to (and overrides) what :func:`text_metadata` finds in the text."""
+    text = normalize_text(text)
+    nul = text.find("\x00")
+    if nul >= 0:
+        return ReadError(
+            name, f"not a text file: looks like binary data (a NUL character at position {nul})"
+        )
+    if not text.strip():
+        return ReadError(name, empty)
+    meta = text_metadata(text)
+    if metadata:
+        meta.update({k: v for k, v in metadata.items() if v})
+    return SourceText(path=name, text=text, encoding=encoding, metadata=meta, sha256=sha256)
+
+
+_DMY = r"(?P<d{n}>\d{{1,2}})/(?P<m{n}>\d{{1,2}})/(?P<y{n}>\d{{4}})"
+_HM = r"(?P<hh{n}>\d{{1,2}}):(?P<mm{n}>\d{{2}})"
+_SEP = r"\s*[-,|–]?\s*"
+# "Thứ hai - 22/06/2020 23:04" (provincial portals), "Thứ Hai, 15/3/2021, 08:30" (news sites),
+# "(10:36 | 27/05/2019)", and labelled lines: "Ngày đăng: 15/03/2021 08:30", "Cập nhật lúc
+# 08:30 15/03/2021", "Đăng ngày 15/03/2021".
 _PUBLISHED_RE = re.compile(
-    r"(?:Thứ\s+\w+|Chủ\s+nhật)\s*-\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
-    r"(?:\s+(?P<hh>\d{1,2}):(?P<mm>\d{2}))?"
-    r"|\(\s*(?P<hh2>\d{1,2}):(?P<mm2>\d{2})\s*\|\s*(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})\s*\)"
+    r"(?:Thứ\s+\w+|Chủ\s+[Nn]hật)\s*[-,–]\s*" + _DMY.format(n=1) + f"(?:{_SEP}" + _HM.format(n=1)
+    + r")?"
+    + r"|\(\s*" + _HM.format(n=2) + r"\s*\|\s*" + _DMY.format(n=2) + r"\s*\)"
+    + r"|(?:(?i:ngày\s+(?:đăng|xuất\s+bản|cập\s+nhật)|đăng\s+(?:ngày|lúc)|cập\s+nhật(?:\s+lúc)?"
+    + r"|thời\s+gian\s+đăng)\s*:?|(?i:ngày|published)\s*:)\s*"
+    + r"(?:" + _DMY.format(n=3) + f"(?:{_SEP}" + _HM.format(n=3) + r")?"
+    + r"|" + _HM.format(n=4) + _SEP + _DMY.format(n=4) + r")"
 )
 _AUTHOR_RE = re.compile(
     r"^[ \t]*Nguồn(?:[ \t]+tin)?[ \t]*:[ \t]*(?P<author>[^\n]*?)[ \t]*:?[ \t]*$", re.M
 )
 
 
-def text_metadata(text: str) -> dict[str, str]:
-    """Metadata a plain text shows: its title (first line), publication date and time, and
-    author line ("Nguồn tin: ...")."""
+def text_metadata(text: str, *, limit: int = 5000) -> dict[str, str]:
+    """Metadata a plain text shows: its title (first line), publication date and time (looked
+    for in the first ``limit`` characters), and author line ("Nguồn tin: ...")."""
     meta: dict[str, str] = {}
     for line in text.splitlines():
         if line.strip():
             meta["title"] = " ".join(line.split())[:500]
             break
-    m = _PUBLISHED_RE.search(text, 0, 5000)
-    if m is not None:
-        d, mo, y = (m.group("d") or m.group("d2")), (m.group("m") or m.group("m2")), (
-            m.group("y") or m.group("y2")
-        )
-        hh, mm = (m.group("hh") or m.group("hh2")), (m.group("mm") or m.group("mm2"))
-        try:
-            when = dt.datetime(int(y), int(mo), int(d))
-            stamp = when.date().isoformat()
-            if hh is not None and mm is not None:
-                stamp = when.replace(hour=int(hh), minute=int(mm)).isoformat()
-        except ValueError:
-            stamp = ""  # "31/02/2020" or "25:99": not a date, say nothing
-        if stamp:
-            meta["published"] = stamp
-    m = _AUTHOR_RE.search(text)
-    if m is not None and m.group("author").strip():
-        meta["author"] = m.group("author").strip()
+    published = find_published(text, limit=limit)
+    if published:
+        meta["published"] = published
+    author = find_author(text)
+    if author:
+        meta["author"] = author
     return meta
+
+
+def find_published(text: str, *, limit: int = 5000) -> str | None:
+    """The first publication date (ISO 8601, with the time when given) that a page header shows
+    in the first ``limit`` characters of ``text``; impossible dates are passed over."""
+    for m in _PUBLISHED_RE.finditer(text, 0, limit):
+        groups = {k[:-1]: v for k, v in m.groupdict().items() if v is not None}
+        try:
+            when = dt.datetime(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+            if "hh" in groups:
+                return when.replace(hour=int(groups["hh"]), minute=int(groups["mm"])).isoformat()
+        except ValueError:
+            continue  # "31/02/2020" or "25:99": not a date
+        return when.date().isoformat()
+    return None
+
+
+def find_author(text: str) -> str | None:
+    """The author line of a news page ("Nguồn tin: Ban Tuyên giáo"), if any."""
+    for m in _AUTHOR_RE.finditer(text):
+        if m.group("author").strip():
+            return m.group("author").strip()
+    return None
+
+
+_DMY_RE = re.compile(
+    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[\sT,|-]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def iso_datetime(value: str) -> str | None:
+    """An ISO 8601 date or date-time from a metadata value ("2021-03-15T08:30:00+07:00",
+    "2021-03-15", "15/03/2021 08:30"), or None if it is no date."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        m = _DMY_RE.match(value)
+        if m is None:
+            return None
+        d, mo, y, hh, mm, ss = m.groups()
+        try:
+            when = dt.datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            return None
+        return when.isoformat() if hh else when.date().isoformat()
+    if len(value) <= 10:
+        return when.date().isoformat()
+    return when.isoformat()

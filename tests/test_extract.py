@@ -97,6 +97,26 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
          dict(type="Hiến pháp", year=2013, text="Hiến pháp năm 2013")],
     ),
     ("Luật Đất đai 2024", [dict(type="Luật", name="Luật Đất đai", year=2024)]),
+    (
+        "Căn cứ Luật Cán bộ, công chức số 80/2025/QH15;",
+        [dict(type="Luật", name="Luật Cán bộ, công chức", symbol="80/2025/QH15",
+              text="Luật Cán bộ, công chức số 80/2025/QH15")],
+    ),
+    (
+        "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu, Luật Đầu tư số "
+        "90/2025/QH15;",
+        [dict(type="Luật", symbol="90/2025/QH15",
+              name="Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu, Luật Đầu tư")],
+    ),
+    (
+        "Căn cứ Luật Tổ chức\nchính quyền địa phương **số** 72/2025/QH15;",
+        [dict(name="Luật Tổ chức chính quyền địa phương", symbol="72/2025/QH15")],
+    ),
+    (
+        "Luật Đất đai năm 2024 và Luật Thi đua, khen thưởng số 06/2022/QH15",
+        [dict(name="Luật Đất đai", year=2024),
+         dict(name="Luật Thi đua, khen thưởng", symbol="06/2022/QH15")],
+    ),
     # --- lists and coordination
     (
         "Quyết định 217, 218-QĐ/TW ngày 12/12/2013 của Bộ Chính trị",
