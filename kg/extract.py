@@ -113,7 +113,7 @@ class CitationFinder:
                     continue
                 match = p.law_at.match(text, pos)
                 if match is not None:
-                    law = self._law(text, match, file)
+                    law = self._law(text, match, file, floor=consumed)
                     if law is not None:
                         found.append(law)
                         consumed = law.citation.end
@@ -260,7 +260,9 @@ class CitationFinder:
                    has_own_tail=tail.fields_end > end)
         ]
 
-    def _law(self, text: str, match: re.Match[str], file: str | None) -> _Found | None:
+    def _law(
+        self, text: str, match: re.Match[str], file: str | None, *, floor: int = 0
+    ) -> _Found | None:
         lex = self.lexicon
         word = match.group("lw")
         law_type = lex.type_by_word_key.get(fold_key(word))
@@ -294,10 +296,18 @@ class CitationFinder:
             year = int(match.group("lyear"))
         # "Hiến pháp năm 2013": the constitution has no name beyond its type.
         name = f"{law_type.name} {name_part}" if name_part else law_type.name
+        start = match.start()
+        if symbol_text is not None:
+            amending = self.patterns.amending_law_before.search(
+                text, max(floor, start - 400), start
+            )
+            if amending is not None:
+                start = amending.start()
+                name = " ".join(text[start : match.start("lso")].split()).strip(" ,")
         if symbol is None and year is None and tail.date is None:
             return None
         cit = self._citation(
-            text, match.start(), end, file, law_type.name, number, symbol, codes, year,
+            text, start, end, file, law_type.name, number, symbol, codes, year,
             regime, tail, "full" if symbol else "name", [], name=name,
         )
         return _Found(cit, tail.end, bool(match.group("lso")),

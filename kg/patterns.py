@@ -81,6 +81,7 @@ class CompiledPatterns:
     list_gap: re.Pattern[str]
     own_number_before: re.Pattern[str]
     law_word_before: re.Pattern[str]
+    amending_law_before: re.Pattern[str]
     own_number: re.Pattern[str]
     header_date: re.Pattern[str]
 
@@ -233,6 +234,13 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
             rf"(?<!\w)(?P<lw>{law_words})(?!\w)"
             r"(?P<lname>(?:[^;\n()“”\"]|\n(?![ \t*_]*\n)){0,300}?)"
             r"[\s*_]*\bsố[\s*_]*:?[\s*_]*\Z",
+            flags,
+        ),
+        # "Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu, Luật Đầu tư số 90/2025/QH15":
+        # an amending law's name runs over the names of the laws it amends.
+        amending_law_before=re.compile(
+            rf"(?<!\w)(?P<lw>{law_words})\s+(?:sửa\s+đổi|bổ\s+sung)"
+            r"(?:[^;()“”\"\n]|\n(?![ \t*_]*\n)){0,400}?\Z",
             flags,
         ),
         own_number_before=re.compile(
