@@ -7,7 +7,10 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
+from kg.cache import AnalysisCache
 from kg.extract import default_finder, find_citations
 from kg.models import Citation, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
@@ -81,28 +84,68 @@ def build_corpus(
     *,
     workers: int = 1,
     on_text: Callable[[TextCitations], None] | None = None,
+    cache: AnalysisCache | None = None,
+    update: bool = False,
 ) -> Corpus:
     """Extract, resolve and relate a corpus of texts (already read and normalised).
 
     With ``workers`` > 1 the texts are analysed by that many processes, in input order; only
-    their results (citations, sentences, relations: no texts) are kept in memory.
+    their results (citations, sentences, relations: no texts) are kept in memory.  With a
+    ``cache``, a text whose content was analysed before is not analysed again, and with
+    ``update`` the texts of earlier builds that are not among ``sources`` stay in the corpus.
     """
     analysed: list[TextCitations] = []
-    for result in analyse_all(sources, workers=workers):
+    for result in analyse_all(sources, workers=workers, cache=cache):
         analysed.append(result)
+        if cache is not None:
+            cache.put(result)
         if on_text is not None:
             on_text(result)
+    if cache is not None:
+        if update:
+            seen = {t.source.path for t in analysed}
+            analysed = cache.previous(exclude=seen) + analysed
+        else:
+            cache.paths = {t.source.path: t.source.sha256 for t in analysed if t.source.sha256}
+        cache.save_index()
     return corpus_of(resolve_corpus(analysed))
 
 
-def analyse_all(sources: Iterable[SourceText], *, workers: int = 1) -> Iterator[TextCitations]:
-    """:func:`analyse_text` over every source, in order, in ``workers`` processes."""
+def analyse_all(
+    sources: Iterable[SourceText], *, workers: int = 1, cache: AnalysisCache | None = None
+) -> Iterator[TextCitations]:
+    """:func:`analyse_text` over every source, in order, in ``workers`` processes; results
+    the cache holds are taken from it."""
+    job = partial(_analyse_cached, cache.folder if cache is not None else None)
     if workers <= 1:
-        yield from map(analyse_text, sources)
+        results: Iterable[tuple[TextCitations, bool]] = map(job, sources)
+        yield from _count(results, cache)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
-        yield from pool.imap(analyse_text, sources, chunksize=4)
+        yield from _count(pool.imap(job, sources, chunksize=4), cache)
+
+
+def _count(
+    results: Iterable[tuple[TextCitations, bool]], cache: AnalysisCache | None
+) -> Iterator[TextCitations]:
+    for result, cached in results:
+        if cache is not None:
+            if cached:
+                cache.hits += 1
+            else:
+                cache.misses += 1
+        yield result
+
+
+def _analyse_cached(folder: Path | None, source: SourceText) -> tuple[TextCitations, bool]:
+    """One text's analysis, from the cache folder when it holds this content (runs in the
+    worker processes, so it takes the folder, not the cache object)."""
+    if folder is not None:
+        cached = AnalysisCache(folder).get(source.path, source.sha256)
+        if cached is not None:
+            return cached, True
+    return analyse_text(source), False
 
 
 def corpus_of(resolution: Resolution) -> Corpus:

@@ -1,0 +1,116 @@
+"""The analysis cache behind ``kg build --update``: what each text yielded, by content hash.
+
+Analysing a text (extraction, sentences, relations) is the costly step of a build and depends
+only on the text's bytes and on the lexicon.  The cache keeps each text's result in
+``OUT/analysis/`` under the SHA-256 of its bytes, with an index of which path held which
+content, so an update re-analyses only new or changed files and still resolves documents over
+the whole corpus.  A change of kg's version or of the lexicon files empties the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kg.resolve import TextCitations
+
+INDEX = "index.json"
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    """kg's version and a digest of the lexicon files: results made under another are stale."""
+    from kg import __version__  # the package imports this module: no import at the top
+
+    digest = hashlib.sha256(__version__.encode())
+    lexicon = resources.files("kg.lexicon")
+    for name in sorted(p.name for p in lexicon.iterdir() if p.name.endswith(".toml")):
+        digest.update(name.encode())
+        digest.update(lexicon.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class AnalysisCache:
+    """Per-text analysis results on disk, keyed by content hash."""
+
+    folder: Path
+    paths: dict[str, str] = field(default_factory=dict)
+    """Path of each text analysed so far → SHA-256 of its content."""
+    fingerprint: str = field(default_factory=lambda: _fingerprint())
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def open(cls, folder: Path) -> AnalysisCache:
+        """The cache in ``folder`` (created when missing; emptied when stale)."""
+        cache = cls(folder=folder)
+        fingerprint = cache.fingerprint
+        index = folder / INDEX
+        if index.exists():
+            try:
+                data = json.loads(index.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if data.get("fingerprint") == fingerprint:
+                cache.paths = dict(data.get("paths", {}))
+        return cache
+
+    def get(self, path: str, sha256: str) -> TextCitations | None:
+        """The cached result for this content, or None."""
+        file = self.folder / f"{sha256}.pickle"
+        if not sha256 or not file.exists():
+            return None
+        try:
+            with open(file, "rb") as handle:
+                result = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+        # The same content may have been read under another name: its offsets and sentences
+        # hold, but its path and file fields do not, so it is analysed again.
+        if not isinstance(result, TextCitations) or result.source.path != path:
+            return None
+        return result
+
+    def put(self, result: TextCitations) -> None:
+        """Keep one text's result (written atomically) and remember its path."""
+        sha = result.source.sha256
+        if not sha:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        file = self.folder / f"{sha}.pickle"
+        if not file.exists():
+            tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, file)
+        self.paths[result.source.path] = sha
+
+    def previous(self, exclude: set[str]) -> list[TextCitations]:
+        """The cached results of texts analysed before and not among ``exclude`` (paths)."""
+        out = []
+        for path, sha in sorted(self.paths.items()):
+            if path in exclude:
+                continue
+            result = self.get(path, sha)
+            if result is not None:
+                out.append(result)
+        return out
+
+    def save_index(self) -> None:
+        """Write the path index (atomically): the cache is consistent after every build."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index = self.folder / INDEX
+        tmp = index.with_name(f".{INDEX}.{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps({"fingerprint": self.fingerprint, "paths": self.paths},
+                       ensure_ascii=False, indent=1, sort_keys=True),
+            encoding="utf-8",
+        )
+        os.replace(tmp, index)
