@@ -85,7 +85,7 @@ def write_citations(corpus: Corpus, path: Path) -> int:
     count = 0
     with atomic_write(path) as out:
         for t in corpus.texts:
-            for c in t.citations:
+            for c in (*t.citations, *t.sidebar):
                 out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
                 count += 1
     return count

@@ -15,6 +15,9 @@ from typing import Any, Literal
 Regime = Literal["party", "state", "unknown"]
 """Which numbering rules a symbol follows: Party (``25-NQ/TW``) or State (``30/2020/NĐ-CP``)."""
 
+CitationPart = Literal["text", "sidebar"]
+"""Where in a source the citation stands: the article, or a page's sidebar ("Văn bản mới")."""
+
 CitationForm = Literal["full", "short", "name", "bare"]
 """How the citation is written.
 
@@ -53,6 +56,7 @@ class Citation:
     doc_id: str | None = None
     file: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    part: CitationPart = "text"
 
     def span(self) -> tuple[int, int]:
         """The ``(start, end)`` offsets of the reference in the normalised text."""
@@ -84,6 +88,7 @@ class Citation:
             "regime": self.regime,
             "doc_id": self.doc_id,
             "warnings": list(self.warnings),
+            "part": self.part,
         }
 
 

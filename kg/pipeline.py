@@ -16,7 +16,14 @@ from kg.models import Citation, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
 from kg.places import detect_place
 from kg.relate import find_relations, sentence_text
-from kg.resolve import Resolution, TextCitations, assign_doc_ids, resolve_corpus, slugify
+from kg.resolve import (
+    Resolution,
+    TextCitations,
+    assign_doc_ids,
+    base_key,
+    resolve_corpus,
+    slugify,
+)
 from kg.vocab import SOURCE
 
 
@@ -69,6 +76,16 @@ def analyse_text(source: SourceText) -> TextCitations:
         source_key=source_iri(source),
         self_doc=own.doc_id if own is not None else None,
     )
+    sidebar: list[Citation] = []
+    if source.metadata.get("sidebar"):
+        # A document the page only lists beside the article ("Văn bản mới") is reported
+        # apart; one the article cites too is the article's.
+        in_article = {base_key(c) for c in citations}
+        sidebar = [
+            c.replace(part="sidebar")
+            for c in extract_citations(source.metadata["sidebar"], file=source.path)
+            if base_key(c) not in in_article
+        ]
     return TextCitations(
         source=SourceInfo.of(source),
         citations=tuple(citations),
@@ -76,6 +93,7 @@ def analyse_text(source: SourceText) -> TextCitations:
         own=own,
         sentences=tuple(sentence_text(text, c.start, c.end) for c in citations),
         relations=tuple(relations),
+        sidebar=tuple(sidebar),
     )
 
 

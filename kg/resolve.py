@@ -138,6 +138,9 @@ class TextCitations:
     own: Citation | None = None
     sentences: tuple[str, ...] = ()
     relations: tuple[Relation, ...] = ()
+    sidebar: tuple[Citation, ...] = ()
+    """Citations found only in a page's sidebar or boilerplate (``part="sidebar"``, offsets
+    into ``metadata["sidebar"]``): reported, but not part of the article or the graph."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +304,9 @@ def resolve_corpus(
                 own=t.own.replace(doc_id=own_iri) if t.own is not None else None,
                 sentences=tuple(t.sentences[i] for i in kept) if t.sentences else (),
                 relations=_resolved_relations(t.relations, by_text_key),
+                sidebar=tuple(
+                    c.replace(doc_id=document_iri(c.doc_id or base_key(c))) for c in t.sidebar
+                ),
             )
         )
     return Resolution(documents=documents, texts=tuple(out_texts), own_documents=own)

@@ -222,3 +222,36 @@ def test_build_writes_outputs_and_extract_agrees(tmp_path: Path) -> None:
     for row in built:
         text = normalize_text(TEXTS[Path(row["file"]).name])
         assert text[row["start"] : row["end"]] == row["text"]
+
+
+PORTAL_PAGE = """<html><head><title>Hội nghị dân vận</title></head><body>
+<nav><a href="/">Trang chủ</a> | <a href="/gt">Giới thiệu</a></nav>
+<div class="article"><h1>Hội nghị sơ kết công tác dân vận</h1>
+<p>Thực hiện Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương, Tỉnh ủy đã
+ban hành Kế hoạch số 21-KH/TU ngày 15/3/2019 để triển khai thực hiện trong toàn tỉnh. Các cơ
+quan, đơn vị đã tổ chức quán triệt đầy đủ, nghiêm túc tới toàn thể cán bộ, đảng viên.</p>
+<p>Kết quả cho thấy công tác dân vận chính quyền có nhiều chuyển biến tích cực.</p></div>
+<aside><h3>Văn bản mới</h3><ul><li>Chỉ thị số 16/CT-TTg</li>
+<li>Nghị quyết số 25-NQ/TW</li></ul></aside><footer>Bản quyền thuộc về Tỉnh ủy</footer>
+</body></html>"""
+
+
+def test_sidebar_citation_is_reported_apart_and_kept_out_of_the_graph(tmp_path: Path) -> None:
+    page = tmp_path / "trang.html"
+    page.write_text(PORTAL_PAGE, encoding="utf-8")
+    [source] = list(iter_sources([str(page)]))
+    assert isinstance(source, SourceText)
+    corpus = build_corpus([source])
+    (text,) = corpus.texts
+    assert [c.symbol for c in text.citations] == ["25-NQ/TW", "21-KH/TU"]
+    assert [(c.symbol, c.part) for c in text.sidebar] == [("16/CT-TTg", "sidebar")]
+    graph = build_graph(corpus)
+    assert (None, ELI.id_local, None) in graph
+    assert not any(str(o) == "16/CT-TTg" for o in graph.objects(None, ELI.id_local))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(page), "-o", str(out), "--no-store"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (out / "citations.jsonl").read_text().splitlines()]
+    assert [(r["symbol"], r["part"]) for r in rows] == [
+        ("25-NQ/TW", "text"), ("21-KH/TU", "text"), ("16/CT-TTg", "sidebar")
+    ]
