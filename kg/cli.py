@@ -325,3 +325,235 @@ def _progress(total: int, label: str) -> Any:
 
     return tqdm(total=total, desc=label, unit="text", file=sys.stderr,
                 disable=total < 20 or not sys.stderr.isatty())
+
+
+# --------------------------------------------------------------------------------------------
+# kg query and kg trace: SPARQL over the built graph (kg.store, kg.trace)
+
+EXIT_AMBIGUOUS = 2
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.argument("query", type=str)
+@click.option(
+    "--bind", "binds", multiple=True, metavar="NAME=VALUE",
+    help="Bind the query variable ?NAME to VALUE (repeatable). VALUE is an IRI as <...> or "
+    "prefix:name (doc:25-nq-tw-2013, kgdt:nghi-quyet), a literal as \"text\", \"text\"@vi or "
+    "\"2013\"^^xsd:gYear, and otherwise a plain string. Values are bound, never pasted into "
+    "the query.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="Output format; table abbreviates IRIs, csv and json keep them whole.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def query(
+    graph: Path, query: str, binds: tuple[str, ...], fmt: str, output: Path | None
+) -> None:
+    """Run a SPARQL query on a built graph.
+
+    GRAPH is a kg build output folder (its store/, else its graph.ttl), a store folder or an RDF
+    file (.ttl, .nt). QUERY is the name of a shipped query (the files of ontology/queries:
+    documents, most-cited, implementers, by-issuer, citations-per-year, conflicts), a .rq file,
+    or SPARQL text. The prefixes kg:, eli:, doc:, body:, source:, kgdt:, skos:, dcterms:, rdf:,
+    rdfs:, xsd: ... may be used without declaring them. A bound variable must be in the SELECT
+    clause (the shipped queries select all their parameters).
+
+    \b
+    Examples:
+      kg query out/ most-cited
+      kg query out/ implementers --bind target=doc:25-nq-tw-2013 --format csv
+      kg query out/ documents --bind type=kgdt:ket-luan --format json
+      kg query out/graph.ttl 'SELECT ?doc ?symbol WHERE { ?doc eli:id_local ?symbol }'
+      kg query out/ 'SELECT ?doc ?symbol WHERE { ?doc eli:id_local ?symbol }' \\
+          --bind 'symbol=25-NQ/TW'
+    """
+    import time
+
+    from kg.store import StoreError, open_graph, parse_bind_value, resolve_query
+
+    try:
+        bindings = {}
+        for item in binds:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--bind")
+            bindings[name.strip().lstrip("?$")] = parse_bind_value(value)
+        sparql, _origin = resolve_query(query)
+        store = open_graph(graph)
+        if store.note:
+            click.echo(f"kg: note: {store.note}", err=True)
+        started = time.perf_counter()
+        result = store.query(sparql, bindings)
+        elapsed = time.perf_counter() - started
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(_format_result(result, fmt), output)
+    sys.stdout.flush()
+    click.echo(
+        f"kg: {len(result)} row{'s' if len(result) != 1 else ''} ({elapsed:.2f} s)", err=True
+    )
+
+
+def _format_result(result: Any, fmt: str) -> str:
+    """A query result as an aligned table, CSV (header row) or a JSON list of objects."""
+    from decimal import Decimal
+
+    from kg.store import format_rows
+
+    if fmt == "json":
+        def plain(value: Any) -> Any:
+            return float(value) if isinstance(value, Decimal) else value
+
+        rows = [{k: plain(v) for k, v in row.items()} for row in result.dicts()]
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow(
+                ["" if v is None else ("true" if v is True else "false" if v is False else v)
+                 for v in row]
+            )
+        return out.getvalue()
+    if not result.rows:
+        return "(no results)\n"
+    return _text_table(list(result.columns), format_rows(result))
+
+
+def _text_table(headers: list[str], table: list[list[str]]) -> str:
+    """An aligned table that fits the terminal: the widest columns are shortened first."""
+    width = shutil.get_terminal_size((160, 24)).columns
+    widths = [
+        min(60, max(len(h), *(len(" ".join(r[i].split())) for r in table)))
+        for i, h in enumerate(headers)
+    ]
+    while sum(widths) + 2 * (len(widths) - 1) > width:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= max(8, len(headers[widest])):
+            break
+        widths[widest] -= 1
+
+    def fit(value: str, w: int) -> str:
+        value = " ".join(value.split())
+        return value if len(value) <= w else value[: w - 1] + "…"
+
+    lines = ["  ".join(fit(h, w).ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in table:
+        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(r, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("document", type=str)
+@click.option("-g", "--graph", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="The built graph: a kg build folder, a store or a .ttl.")
+@click.option("--year", type=int, help="The year of the document, when its symbol is shared.")
+@click.option("--depth", type=click.IntRange(min=1), default=6, show_default=True,
+              help="Follow chains of at most this many links.")
+@click.option("--cited-in", is_flag=True,
+              help="Also list, under each document, the sources that merely cite it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def trace(
+    document: str, graph: Path, year: int | None, depth: int, cited_in: bool, fmt: str
+) -> None:
+    """Show every document and report that implements, follows up, reviews or guides
+    DOCUMENT, directly or through a chain, as a tree with dates and evidence sentences.
+
+    DOCUMENT is a citation as written ("Nghị quyết 25-NQ/TW", "25-NQ/TW", "Nghị định
+    30/2020/NĐ-CP", "Kết luận 43") or a document IRI (doc:25-nq-tw-2013). When several
+    documents fit (Party symbols restart with every term), they are listed with their dates
+    and the exit code is 2: pass --year, or the IRI. A document that is not in the graph is an
+    error (exit code 1).
+
+    \b
+    Examples:
+      kg trace "Nghị quyết 25-NQ/TW" --year 2013
+      kg trace -g out/ "Nghị quyết số 25-NQ/TW ngày 03/6/2013" --format json
+      kg trace doc:43-kl-tw-2019 --cited-in
+    """
+    from kg.store import StoreError, open_graph, parse_bind_value
+    from kg.trace import (
+        TraceError,
+        find_candidates,
+        parse_reference,
+        render_candidates,
+        render_tree,
+    )
+    from kg.trace import trace as build_trace
+
+    try:
+        store = open_graph(graph)
+        if store.note:
+            click.echo(f"kg: note: {store.note}", err=True)
+        target = _document_iri(document, parse_bind_value)
+        if target is not None:
+            iri = target
+        else:
+            candidates = find_candidates(store, document, year)
+            if not candidates:
+                ref = parse_reference(document)
+                others = find_candidates(store, document, any_year=True)
+                wanted = year if year is not None else ref.year
+                message = f"no document {ref.describe()!r}"
+                message += f" of {wanted}" if wanted is not None else ""
+                message += f" in {graph}"
+                if others:
+                    years = ", ".join(
+                        str(c.year) if c.year else "undated" for c in others
+                    )
+                    message += f" (the graph has it for: {years})"
+                raise TraceError(message)
+            if len(candidates) > 1:
+                _report_ambiguous(document, candidates, fmt, render_candidates(candidates))
+                sys.exit(EXIT_AMBIGUOUS)
+            iri = candidates[0].iri
+        tree = build_trace(store, iri, depth, cited_in=cited_in)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_tree(tree), nl=False)
+    nodes = [n for n in list(tree.nodes())[1:] if n.relation != "cited_in"]
+    documents = len({n.iri for n in nodes if n.kind == "document"})
+    sources = len({n.iri for n in nodes if n.kind == "source"})
+    citing = {n.iri for n in tree.nodes() if n.relation == "cited_in"}
+    sys.stdout.flush()
+    click.echo(
+        f"kg: {documents} document{'s' if documents != 1 else ''} and {sources} "
+        f"source{'s' if sources != 1 else ''} act on it"
+        + (f"; {len(citing)} more source{'s' if len(citing) != 1 else ''} cite the tree"
+           if cited_in else ""),
+        err=True,
+    )
+
+
+def _document_iri(text: str, parse: Any) -> str | None:
+    """The IRI when DOCUMENT is written as one (<...>, https://..., doc:...), else None."""
+    text = text.strip()
+    if text.startswith(("http://", "https://")) and " " not in text:
+        return text
+    if text.startswith(("<", "doc:")):
+        value = parse(text)
+        return str(value) if type(value).__name__ == "IRI" else None
+    return None
+
+
+def _report_ambiguous(document: str, candidates: Sequence[Any], fmt: str, listing: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(
+            {"error": "ambiguous", "document": document,
+             "candidates": [c.to_dict() for c in candidates]},
+            ensure_ascii=False, indent=2,
+        ))
+    click.echo(
+        f"kg: {document!r} fits {len(candidates)} documents; pass --year YEAR (or the IRI):\n"
+        + listing,
+        err=True,
+    )
