@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,7 @@ def extract(
     # Resolve across all inputs, so doc_id is the document IRI that `kg build` gives.
     for t in resolve_corpus(analysed).texts:
         rows.extend(t.citations)
+        rows.extend(t.sidebar)  # part="sidebar": listed beside the article, not in it
     count = len(rows)
     out = io.StringIO()
     if show_normalised:
@@ -188,7 +190,7 @@ def format_table(rows: Sequence[Citation]) -> str:
             c.date or (str(c.year) if c.year else ""),
             c.issuer or "",
             c.term or "",
-            c.doc_id or "",
+            (c.doc_id or "").rsplit("/", 1)[-1] + (" (sidebar)" if c.part == "sidebar" else ""),
         ]
         for c in rows
     ]
@@ -254,11 +256,18 @@ def eval_command(gold: Path, texts_dir: Path, fmt: str, quiet: bool) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the outputs.")
 @click.option("--no-store", is_flag=True, help="Do not build the on-disk query store.")
+@click.option("-j", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes that analyse texts in parallel (0: one per CPU core).")
+@click.option("--update", is_flag=True,
+              help="Add to the graph already in the output folder: only new or changed "
+                   "files are analysed (by content hash); earlier texts stay in the graph.")
 @_input_options
 def build(
     inputs: tuple[str, ...],
     out_dir: Path,
     no_store: bool,
+    workers: int,
+    update: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     max_size: int,
@@ -266,33 +275,49 @@ def build(
 ) -> None:
     """Build the knowledge graph of texts (files, directories, or '-' for standard input).
 
+    Texts may be .txt, .md, .html, .docx, .pdf or JSON Lines (one text a record).  Outputs are
+    written atomically: an interrupted run leaves the previous ones intact.
+
     \b
     Writes into the output folder:
       graph.ttl        the graph in Turtle (documents, bodies, sources, mentions, relations)
       citations.jsonl  every citation (kg extract's format; doc_id is the document IRI)
       relations.jsonl  every relation with its evidence sentence
       store/           an Oxigraph store of the graph, for kg query and kg trace
+      analysis/        per-text results by content hash, for kg build --update
 
     \b
     Examples:
       kg build ../shared/seeds -o out/
-      kg build reports/ --include '*.txt' -o out/
+      kg build reports/ --include '*.txt' -o out/ --workers 0
+      kg build new-reports/ -o out/ --update
     """
+    from kg.cache import AnalysisCache
     from kg.export import write_citations, write_relations, write_turtle
     from kg.graph import build_graph
 
-    sources: list[SourceText] = []
     failed = 0
-    for item in iter_sources(inputs, _read_options(include, exclude, max_size)):
-        if isinstance(item, ReadError):
-            failed += 1
-            _report_error(item, strict)
-        else:
-            sources.append(item)
-    if not sources:
+    texts = 0
+
+    def readable() -> Iterator[SourceText]:
+        nonlocal failed, texts
+        for item in iter_sources(inputs, _read_options(include, exclude, max_size)):
+            if isinstance(item, ReadError):
+                failed += 1
+                _report_error(item, strict)
+            else:
+                texts += 1
+                yield item
+
+    cache = AnalysisCache.open(out_dir / "analysis")
+    n_workers = workers or os.cpu_count() or 1
+    with _progress(None, "analysing") as bar:
+        corpus = build_corpus(
+            readable(), workers=n_workers, cache=cache, update=update,
+            on_text=lambda _result: bar.update(1),
+        )
+    if not corpus.texts:
         raise click.ClickException("no readable texts among the inputs")
-    with _progress(len(sources), "extracting") as bar:
-        corpus = build_corpus(sources, on_text=lambda _source: bar.update(1))
     graph = build_graph(corpus)
     write_turtle(graph, out_dir / "graph.ttl")
     n_citations = write_citations(corpus, out_dir / "citations.jsonl")
@@ -306,12 +331,14 @@ def build(
     conflicts = sum(1 for d in documents if d.conflicts)
     ambiguous = sum(1 for d in documents if d.ambiguous)
     bodies = len({b for d in documents for b in d.issuers})
+    reused = f", {cache.hits} unchanged" if cache.hits else ""
     sys.stdout.flush()
     click.echo(
-        f"kg: {len(sources)} texts, {n_citations} citations, {len(documents)} documents, "
-        f"{bodies} bodies, {n_relations} relations, {len(graph)} triples; "
-        f"{conflicts} conflicts, {ambiguous} ambiguous, {warnings} warnings"
-        + (f"; {failed} files failed" if failed else "")
+        f"kg: {len(corpus.texts)} texts ({texts} read{reused}), {n_citations} citations, "
+        f"{len(documents)} documents, {bodies} bodies, {n_relations} relations, "
+        f"{len(graph)} triples; {conflicts} conflicts, {ambiguous} ambiguous, "
+        f"{warnings} warnings"
+        + (f"; {failed} inputs failed" if failed else "")
         + f" -> {out_dir}/",
         err=True,
     )
@@ -319,12 +346,13 @@ def build(
         sys.exit(EXIT_SOME_FAILED)
 
 
-def _progress(total: int, label: str) -> Any:
-    """A progress bar on standard error for long runs; silent when stderr is not a terminal."""
+def _progress(total: int | None, label: str) -> Any:
+    """A progress bar on standard error (texts per second, and an ETA when the total is
+    known); silent when stderr is not a terminal."""
     from tqdm import tqdm
 
     return tqdm(total=total, desc=label, unit="text", file=sys.stderr,
-                disable=total < 20 or not sys.stderr.isatty())
+                disable=not sys.stderr.isatty(), smoothing=0.1)
 
 
 # --------------------------------------------------------------------------------------------
