@@ -24,8 +24,8 @@ from kg.pipeline import Corpus
 from kg.resolve import DocumentRecord, slugify
 from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION, RELATION
 
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
-"""The ontology file of the checkout kg runs from (kg is installed editable from it)."""
+ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology.ttl"
+"""The ontology (a link to ontology/kg.ttl, shipped in the package as a file)."""
 
 RELATION_PROPERTIES: dict[RelationName, URIRef] = {
     "implements": KG.implements,
