@@ -30,6 +30,8 @@ SLASH = "[" + re.escape(SLASH_CHARS) + "]"
 _D_FOLD = {"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110", "\u0256": "\u0111"}
 _D_CLASS = {"Đ": "[ĐÐƉ]", "đ": "[đðɖ]"}
 
+_I_FOLD = str.maketrans({"\u0131": "i", "\u0307": None})
+
 _SPACE_FOLD = {c: " " for c in "\u00a0\u202f\u2007\u2009\u200a\u3000\t\r\n\f\v"}
 _DASH_FOLD = {c: "-" for c in DASH_CHARS if c != "-"}
 _SLASH_FOLD = {c: "/" for c in SLASH_CHARS if c != "/"}
@@ -78,8 +80,11 @@ def fold_tones(text: str) -> str:
 def fold_key(text: str) -> str:
     """A match key for a name: NFC, Đ look-alikes folded, one tone placement, case folded,
     dashes, slashes and spaces unified and collapsed."""
-    key = unicodedata.normalize("NFC", text).translate(_KEY_TRANSLATION)
-    key = fold_tones(key).casefold()
+    # Case first, so mixed-case pairs ("HoÀ") fold their tone too; NFC again after casefold,
+    # which can decompose ("İ" → "i̇"); dotless and dotted i are the i of Vietnamese.
+    key = unicodedata.normalize("NFC", text).translate(_KEY_TRANSLATION).casefold()
+    key = unicodedata.normalize("NFC", key.translate(_I_FOLD))
+    key = fold_tones(key)
     return " ".join(key.split())
 
 

@@ -22,6 +22,12 @@ LETTER = r"[^\W\d_]"
 NUM = r"\d{1,6}"
 # Years in symbols and dates.  Anything outside 1900–2099 is not a document year.
 YEAR = r"(?:19|20)\d\d"
+# White space inside a citation or its tail: at most one line break (a hard-wrapped line),
+# never a blank line, so a tail is not read from the next paragraph.
+GAP = r"[^\S\n]*(?:\n[^\S\n]*)?"
+GAP1 = r"(?:[^\S\n]+(?:\n[^\S\n]*)?|\n[^\S\n]*)"
+# Put before a run of GAPs: the run may not start with a blank line.
+NO_BLANK = r"(?![^\S\n]*\n[^\S\n]*\n)"
 # One group of a symbol: letters, then letters or digits ("NQ", "QĐi", "QH13", "BCSĐUBND").
 CODE = rf"{LETTER}(?:{LETTER}|\d)*"
 UPPER = rf"(?-i:{UPPER_CLASS})"
@@ -42,14 +48,16 @@ LONE_NUMBER = rf"{NUM}(?![\d]|[.,]\d|\s?{SLASH}\s?\d)"
 NUMBER_LIST_PREFIX = rf"(?:{NUM}\s*(?:,|&|\bvà\b)\s*)+"
 
 DATE = (
-    rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.]|{DASH})\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})\s*,?\s+năm\s+(?P<y2>\d{{4}})"
+    rf"(?P<d>\d{{1,2}})\s*(?P<sep>[/.]|{DASH})\s*(?P<m>\d{{1,2}})\s*(?P=sep)\s*(?P<y>{YEAR})"
+    rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})\s*,?\s+năm\s+(?P<y2>{YEAR})"
 )
 # Words that end a law's name: the marker that follows it, or words that are never in a name.
 _NAME_STOP = "năm|ngày|số|của|này|đó|theo|tại|được|đã|là|thì|để|khi|nay|trên|sau|trước|và các"
-NAME_WORD = rf"(?!(?:{_NAME_STOP})(?!\w)){LETTER}[\w]*"
+# Tolerant of tone placement, Đ look-alikes and odd spaces, like every other phrase.
+_NAME_STOP_PATTERN = "|".join(tolerant_pattern(w) for w in _NAME_STOP.split("|"))
+NAME_WORD = rf"(?!(?:{_NAME_STOP_PATTERN})(?!\w)){LETTER}[\w]*"
 # "Luật Phòng, chống tham nhũng": the only comma a law name carries.
-NAME_SEP = r"(?:\s+|,\s*(?=chống\b))"
+NAME_SEP = rf"(?:{GAP1}|,\s*(?=chống\b))"
 
 ROMAN = r"[IVXLC]+"
 
@@ -107,7 +115,7 @@ def literal_trie(phrases: list[str]) -> str:
         if ch == " ":
             return r"\s+"
         if ch == "đ":
-            return "[đð]"
+            return "[đðɖ]"
         return re.escape(ch)
 
     def build(node: dict) -> str:  # type: ignore[type-arg]
@@ -148,7 +156,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         rf"(?:{DASH}{issuer_group})*"
         rf"|{NUM}{SLASH}{YEAR}{SLASH}(?-i:(?:UBTVQH|QH)\d{{2}})"
     )
-    law_name = rf"\s+{UPPER}[\w]*(?:{NAME_SEP}{NAME_WORD}){{0,13}}?"
+    law_name = rf"{GAP1}{UPPER}[\w]*(?:{NAME_SEP}{NAME_WORD}){{0,13}}?"
     # A law, code, ordinance or the constitution, by number or by name and year or date.
     law_at = (
         rf"(?<!\w)(?<!pháp\s)(?P<lw>{law_words})(?P<lname>{law_name})?\s*,?\s*"
@@ -159,12 +167,12 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     # A type word, an optional qualifier, "số", and a number or symbol.
     typed_at = (
         rf"(?<!\w)(?P<tw>{type_words})(?:\s+(?P<qual>{qualifiers}))?"
-        rf"(?P<so>\s*(?:số|sô)\s*:?\s*|\s+)"
+        rf"(?P<so>{GAP}(?:số|sô){GAP}:?{GAP}|{GAP1})"
         rf"(?P<val>(?:{NUMBER_LIST_PREFIX})?(?:{PARTY_SYMBOL}|{STATE_SYMBOL})"
         rf"|{NUMBER_YEAR}|{LONE_NUMBER})(?!\w)"
     )
     # A symbol standing alone, with a known type code: "218-QĐ/TW".
-    bare_at = rf"(?<![\w/.{DASH[1:-1]}])(?P<bare>{strict_party}|{strict_state})(?!\w)"
+    bare_at = rf"(?<![\w.{SLASH[1:-1]}{DASH[1:-1]}])(?P<bare>{strict_party}|{strict_state})(?!\w)"
     # Triggers find where a citation may start: a type word, or digits followed by a dash or a
     # slash.  The word trigger runs case-sensitively on the lower-cased text, several times
     # faster than a case-insensitive scan; two simple scans beat one alternation of both
@@ -172,7 +180,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     all_words = [w for t in lex.types for w in t.words]
     trigger_words = rf"(?<!\w){literal_trie([w.lower() for w in all_words])}(?!\w)"
     trigger_digits = (
-        rf"(?<![\w/.{DASH[1:-1]}])\d{{1,6}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
+        rf"(?<![\w.{SLASH[1:-1]}{DASH[1:-1]}])\d{{1,6}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
     )
     units = _alternation(list(lex.cues["units"]["words"]))
     aliases = [a for b in lex.bodies for a in b.aliases]
@@ -191,26 +199,29 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         type_words=re.compile(rf"(?<!\w)(?:{type_word_pattern(lex)})(?!\w)", flags),
         date=re.compile(DATE, flags),
         tail_date=re.compile(
-            rf"\s*,?\s*\(?\s*(?:ban\s+hành\s+)?ngày\s*:?\s*(?:{DATE})(?!\d)\s*\)?", flags
+            rf"{NO_BLANK}{GAP},?{GAP}\(?{GAP}(?:ban\s+hành\s+)?ngày{GAP}:?{GAP}(?:{DATE})(?!\d)"
+            rf"(?:{GAP}\))?",
+            flags,
         ),
-        tail_year=re.compile(rf"\s*,?\s*năm\s+(?P<y>{YEAR})(?!\d)", flags),
-        tail_issuer_intro=re.compile(r"\s*,?\s*(?:của|do)\s+", flags),
+        tail_year=re.compile(rf"{NO_BLANK}{GAP},?{GAP}năm\s+(?P<y>{YEAR})(?!\d)", flags),
+        tail_issuer_intro=re.compile(rf"{NO_BLANK}{GAP},?{GAP}(?:của|do){GAP1}", flags),
         body=re.compile(rf"(?P<alias>{body_alt})(?!\w)(?P<place>{place})?", flags),
         body_joiner=re.compile(r"\s*(?:,\s*và|,|và|;)\s*", flags),
         term=re.compile(
-            rf"\s*,?\s*\(?\s*(?:nhiệm\s+kỳ\s+)?kh(?:óa|oá)\s+(?P<term>{ROMAN}|\d{{1,2}})(?!\w)\s*\)?",
+            rf"{NO_BLANK}{GAP},?{GAP}\(?{GAP}(?:nhiệm\s+kỳ\s+)?kh(?:óa|oá)\s+(?P<term>{ROMAN}|\d{{1,2}})"
+            rf"(?!\w)(?:{GAP}\))?",
             flags,
         ),
         # The subject runs to the end of the clause, or to a comma before the next citation
         # ("về công tác dân vận, Chương trình hành động của Tỉnh ủy về ...").
         title=re.compile(
-            r"\s*,?\s*[“\"]?\s*(?P<intro>về\s+việc|về|v/v)\s+"
+            rf"{NO_BLANK}{GAP},?{GAP}[“\"]?{GAP}(?P<intro>về\s+việc|về|v/v){GAP1}"
             r"(?P<title>[^;\n“”\"()]{2,300}?)(?=\s*(?:[;\n”\"(]|\.(?:\s|$)|$"
             rf"|,\s*(?:{type_word_pattern(lex)})(?!\w)))",
             flags,
         ),
         quoted_title=re.compile(
-            r"\s*,?\s*(?:(?:về\s+việc|về|v/v)\s*:?\s*)?"
+            rf"{NO_BLANK}{GAP},?{GAP}(?:(?:về\s+việc|về|v/v){GAP}:?{GAP})?"
             r"(?:“(?P<title>[^”\n]{2,300})”|\"(?P<title2>[^\"\n]{2,300})\")",
             flags,
         ),
@@ -225,7 +236,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
             flags,
         ),
         number_list=re.compile(rf"(?P<num>{NUM})\s*(?P<sep>,|&|\bvà\b)\s*", flags),
-        unit_after=re.compile(rf"\s*(?:{units})(?!\w)", flags),
+        unit_after=re.compile(rf"{NO_BLANK}{GAP}(?:{units})(?!\w)", flags),
         list_gap=re.compile(r"\s*(?:,\s*và|,|và|&)\s*(?:(?:các|số)\s+)?\Z", flags),
         # "Luật Cán bộ, công chức số 80/2025/QH15": the last law word of the clause before a
         # National Assembly symbol, with "số" right before the symbol (searched backwards on a
