@@ -22,9 +22,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kg extract examples/bao-cao-dan-van.txt
 	$(BIN)/kg build examples/ -o out/
-	@echo "graph written to out/ (graph.ttl, citations.jsonl, relations.jsonl, store/)"
+	@echo "graph written to out/ (graph.ttl, graph.html, citations.jsonl, relations.jsonl, store/)"
 
 test: $(STAMP)
+	scripts/setup_system.sh
 	$(BIN)/ruff check kg tests scripts
 	$(BIN)/mypy kg
 	$(BIN)/python -m pytest -q

@@ -256,6 +256,7 @@ def eval_command(gold: Path, texts_dir: Path, fmt: str, quiet: bool) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("out"), show_default=True, help="Folder for the outputs.")
 @click.option("--no-store", is_flag=True, help="Do not build the on-disk query store.")
+@click.option("--no-html", is_flag=True, help="Do not draw the graph page (graph.html).")
 @click.option("-j", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
               help="Processes that analyse texts in parallel (0: one per CPU core).")
 @click.option("--update", is_flag=True,
@@ -266,6 +267,7 @@ def build(
     inputs: tuple[str, ...],
     out_dir: Path,
     no_store: bool,
+    no_html: bool,
     workers: int,
     update: bool,
     include: tuple[str, ...],
@@ -283,6 +285,7 @@ def build(
       graph.ttl        the graph in Turtle (documents, bodies, sources, mentions, relations)
       citations.jsonl  every citation (kg extract's format; doc_id is the document IRI)
       relations.jsonl  every relation with its evidence sentence
+      graph.html       the graph as one interactive page that opens offline (kg html)
       store/           an Oxigraph store of the graph, for kg query and kg trace
       analysis/        per-text results by content hash, for kg build --update
 
@@ -322,6 +325,10 @@ def build(
     write_turtle(graph, out_dir / "graph.ttl")
     n_citations = write_citations(corpus, out_dir / "citations.jsonl")
     n_relations = write_relations(corpus, out_dir / "relations.jsonl")
+    if not no_html:
+        from kg.html import write_graph_page
+
+        write_graph_page(graph, out_dir / "graph.html")
     if not no_store:
         from kg.store import build_store
 
@@ -344,6 +351,85 @@ def build(
     )
     if failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command("html", context_settings=CONTEXT_SETTINGS)
+@click.argument("graph_file", metavar="GRAPH",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("graph.html"), show_default=True, help="The page to write.")
+@click.option("--title", default=None, help="The page's title.")
+def html_command(graph_file: Path, output: Path, title: str | None) -> None:
+    """Draw a built graph (graph.ttl, from kg build) as one interactive HTML page.
+
+    The page opens from the file system with no network: everything it needs is inside it.
+    Search a document by symbol or title, filter by type, issuer, relation and year, click a
+    node for its details and the sentences that cite it.
+
+    \b
+    Examples:
+      kg html out/graph.ttl -o out/graph.html
+      kg html out/graph.ttl -o reports.html --title "Báo cáo dân vận 2020-2023"
+    """
+    from kg.html import DEFAULT_TITLE, write_graph_page
+
+    graph = _parse_graph(graph_file)
+    info = write_graph_page(graph, output, title=title or DEFAULT_TITLE)
+    click.echo(f"kg: {info.nodes} nodes, {info.edges} links, "
+               f"{info.bytes / 1e6:.1f} MB -> {info.path}", err=True)
+
+
+def _parse_graph(graph_file: Path) -> Any:
+    """A built graph read with rdflib; a file that is not RDF is a one-line error."""
+    from rdflib import Graph
+    from rdflib.util import guess_format
+
+    graph = Graph()
+    try:
+        graph.parse(graph_file, format=guess_format(str(graph_file)) or "turtle")
+    except Exception as exc:  # rdflib raises many kinds of parse errors
+        detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise click.ClickException(f"{graph_file}: not a readable RDF graph ({detail})") from exc
+    return graph
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The page to write [default: FILE.html beside FILE].")
+@click.option("--graph-page", metavar="URL",
+              help="Link each citation to its node in this graph page (a path relative to "
+                   "the output, e.g. graph.html); default: to the document's IRI.")
+@click.option("--graph", "graph_file", metavar="GRAPH",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The graph.ttl the text was built into: link to the documents it gives "
+                   "the text's mentions (else the text is resolved on its own).")
+def annotate(file: Path, output: Path | None, graph_page: str | None,
+             graph_file: Path | None) -> None:
+    """Mark the citations of a text: each one highlighted, its fields in a tooltip, and a
+    link to its document.
+
+    A plain text becomes a page of its own; an HTML page (.html, .htm) keeps its markup, with
+    the links inserted (and its scripts disabled).
+
+    \b
+    Examples:
+      kg annotate report.txt -o report.html
+      kg annotate report.txt -o out/report.html --graph-page graph.html --graph out/graph.ttl
+      kg annotate page.html -o page.annotated.html
+    """
+    from kg.annotate import write_annotation
+
+    output = output or file.with_name(file.name + ".html")
+    if output.resolve() == file.resolve():
+        raise click.ClickException("the output would overwrite the input; choose another -o")
+    graph = _parse_graph(graph_file) if graph_file is not None else None
+    try:
+        info = write_annotation(file, output, graph_page=graph_page, graph=graph)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"kg: {info.citations} citations of {info.documents} documents -> {info.path}",
+               err=True)
 
 
 def _progress(total: int | None, label: str) -> Any:
