@@ -39,7 +39,10 @@ INNER = rf"(?:{DASH}|\s{DASH}\s?(?={UPPER})|{DASH}\s(?={UPPER}))"
 PARTY_SYMBOL = rf"{NUM}(?:\s?{DASH}\s?|\s){CODE}\s?{SLASH}\s?{CODE}(?:{INNER}{CODE})*"
 # State layout "30/2020/NĐ-CP", "16/CT-TTg", "982/UBND-NC": number, slash, optional year and
 # slash, then dash-separated groups.
-STATE_SYMBOL = rf"{NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{CODE}(?:{INNER}{CODE})*"
+# "66.2/2025/NQ-CP": a Government resolution numbered between two others keeps a decimal
+# part; only before a year, so "1.500/..." amounts are not read as numbers.
+STATE_NUM = rf"{NUM}(?:\.\d{{1,2}}(?=\s?{SLASH}\s?{YEAR}\s?{SLASH}))?"
+STATE_SYMBOL = rf"{STATE_NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{CODE}(?:{INNER}{CODE})*"
 # "Thông tư 36/2024": number and year with no code, a short form.
 NUMBER_YEAR = rf"{NUM}\s?{SLASH}\s?{YEAR}(?![\d/])"
 # A lone number must not be the start of a longer number ("1.094", "3,5") or of a date.
@@ -231,7 +234,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
             flags,
         ),
         state_symbol=re.compile(
-            rf"(?P<num>{NUM})\s?{SLASH}\s?(?:(?P<year>{YEAR})\s?{SLASH}\s?)?"
+            rf"(?P<num>{STATE_NUM})\s?{SLASH}\s?(?:(?P<year>{YEAR})\s?{SLASH}\s?)?"
             rf"(?P<groups>{CODE}(?:{INNER}{CODE})*)\Z",
             flags,
         ),

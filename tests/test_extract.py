@@ -81,6 +81,10 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
                                                symbol="90/2016/TTLT-BTC-BCT")]),
     ("Thông tư 36/2024/TT-BGDĐT", [dict(type="Thông tư", symbol="36/2024/TT-BGDĐT")]),
     (
+        "Căn cứ Nghị quyết số 66.2/2025/NQ-CP ngày 28 tháng 8 năm 2025 của Chính phủ",
+        [dict(number="66.2", symbol="66.2/2025/NQ-CP", date="2025-08-28")],
+    ),
+    (
         "Chương trình hành động số 17-TTr/TU",
         [dict(type="Chương trình", symbol="17-TTr/TU")],
     ),
@@ -168,6 +172,7 @@ CASES: list[tuple[str, list[dict[str, Any]]]] = [
 NOT_CITATIONS = [
     "Gọi 0912-345-678 để được hỗ trợ.",
     "Tổng kinh phí 1.500.000 đồng, tăng 12,5%.",
+    "mức chi 1.500/người/tháng năm 2025",
     "Chương trình 135 xã đặc biệt khó khăn được đầu tư",
     "giai đoạn 2016-2020 và 2021-2025",
     "Quốc lộ 14 đoạn km 120-135",
