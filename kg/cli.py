@@ -322,17 +322,25 @@ def build(
     if not corpus.texts:
         raise click.ClickException("no readable texts among the inputs")
     graph = build_graph(corpus)
-    write_turtle(graph, out_dir / "graph.ttl")
-    n_citations = write_citations(corpus, out_dir / "citations.jsonl")
-    n_relations = write_relations(corpus, out_dir / "relations.jsonl")
-    if not no_html:
-        from kg.html import write_graph_page
+    # Everything is written into a staging folder first and moved into place at the end, so
+    # an error or Ctrl-C on the way leaves the previous outputs whole.
+    stage = out_dir / f".kg-build-{os.getpid()}"
+    try:
+        write_turtle(graph, stage / "graph.ttl")
+        n_citations = write_citations(corpus, stage / "citations.jsonl")
+        n_relations = write_relations(corpus, stage / "relations.jsonl")
+        if not no_html:
+            from kg.html import write_graph_page
 
-        write_graph_page(graph, out_dir / "graph.html")
-    if not no_store:
-        from kg.store import build_store
+            write_graph_page(graph, stage / "graph.html")
+        if not no_store:
+            from kg.store import build_store
 
-        build_store(out_dir / "graph.ttl", out_dir / "store")
+            build_store(stage / "graph.ttl", out_dir / "store")
+        for written in sorted(stage.iterdir()):
+            os.replace(written, out_dir / written.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     documents = corpus.resolution.documents.values()
     warnings = sum(len(c.warnings) for t in corpus.texts for c in t.citations)
     conflicts = sum(1 for d in documents if d.conflicts)

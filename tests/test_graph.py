@@ -303,3 +303,28 @@ def test_rebuild_is_byte_identical_and_update_adds_texts(tmp_path: Path) -> None
         return {(str(s), str(o)) for s, o in graph.subject_objects(KG.docKey)}
 
     assert documents(step) == documents(full)
+
+
+def test_failed_build_leaves_previous_outputs_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_texts(tmp_path / "texts", TEXTS)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
+                                "--no-store", "--no-html"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (tmp_path / "texts" / "them.txt").write_text(
+        "Chỉ thị số 16/CT-TTg của Thủ tướng Chính phủ.\n", encoding="utf-8"
+    )
+
+    def interrupted(*_args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kg.export.write_relations", interrupted)
+    result = runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
+                                  "--no-store", "--no-html"])
+    assert result.exit_code != 0
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-build")]
