@@ -35,7 +35,13 @@ _I_FOLD = str.maketrans({"\u0131": "i", "\u0307": None})
 _SPACE_FOLD = {c: " " for c in "\u00a0\u202f\u2007\u2009\u200a\u3000\t\r\n\f\v"}
 _DASH_FOLD = {c: "-" for c in DASH_CHARS if c != "-"}
 _SLASH_FOLD = {c: "/" for c in SLASH_CHARS if c != "/"}
-_KEY_TRANSLATION = str.maketrans({**_D_FOLD, **_DASH_FOLD, **_SLASH_FOLD, **_SPACE_FOLD})
+# Cyrillic and Greek capitals that look like Latin ones and turn up inside symbols typed on
+# other keyboards ("NĐ-СР" with a Cyrillic С and Р).
+HOMOGLYPHS = "АВЕКМНОРСТХаеорсхΑΒΕΚΜΝΟΡΤΧ"
+_HOMOGLYPH_FOLD = dict(zip(HOMOGLYPHS, "ABEKMHOPCTXaeopcxABEKMNOPTX", strict=True))
+_KEY_TRANSLATION = str.maketrans(
+    {**_D_FOLD, **_DASH_FOLD, **_SLASH_FOLD, **_SPACE_FOLD, **_HOMOGLYPH_FOLD}
+)
 
 
 def _tone_pairs() -> dict[str, str]:

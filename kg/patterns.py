@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.lexicon import Lexicon, alias_pattern, load_lexicon
-from kg.normalize import DASH, SLASH, UPPER_CLASS, tolerant_pattern
+from kg.normalize import DASH, HOMOGLYPHS, SLASH, UPPER_CLASS, tolerant_pattern
 
 LETTER = r"[^\W\d_]"
 # A document number: Arabic digits, leading zeros kept ("05"); six digits cover the largest
@@ -29,20 +29,29 @@ GAP1 = r"(?:[^\S\n]+(?:\n[^\S\n]*)?|\n[^\S\n]*)"
 # Put before a run of GAPs: the run may not start with a blank line.
 NO_BLANK = r"(?![^\S\n]*\n[^\S\n]*\n)"
 # One group of a symbol: letters, then letters or digits ("NQ", "QĐi", "QH13", "BCSĐUBND").
-CODE = rf"{LETTER}(?:{LETTER}|\d)*"
+# Letters without tone marks only (B9: "638 / hòa bình" is no symbol): ASCII, Đ and its
+# look-alikes, and the untoned vowels Ă Â Ê Ô Ơ Ư ("TƯ" is written for "TW").
+CODE_LETTER = f"[A-Za-zĐđÐðƉɖĂăÂâÊêÔôƠơƯư{HOMOGLYPHS}]"
+# A code ends where the word ends: "QH15-Nghị định" stops before "Nghị".
+CODE = rf"{CODE_LETTER}(?:{CODE_LETTER}|\d)*(?![^\W\d_])"
+# The first group of a symbol starts with a capital: "5/ông Nguyễn" is a number and a name.
+_CAPITALS = f"A-ZĐÐƉĂÂÊÔƠƯ{HOMOGLYPHS[:11]}{HOMOGLYPHS[17:]}"  # no lower-case look-alikes
+FIRST_CODE = rf"(?-i:[{_CAPITALS}])(?:{CODE_LETTER}|\d)*(?![^\W\d_])"
 UPPER = rf"(?-i:{UPPER_CLASS})"
 # Between groups of a symbol: a dash.  Spaces around it are tolerated only when a capital letter
 # follows, so "số 12/QĐ-UBND - một ..." does not swallow the next word.
 INNER = rf"(?:{DASH}|\s{DASH}\s?(?={UPPER})|{DASH}\s(?={UPPER}))"
 # Party layout "25-NQ/TW": number, dash (or a stray space: "217 QĐ/TW", "94- KH/BTGDVTW"),
 # type code, slash, issuer groups.
-PARTY_SYMBOL = rf"{NUM}(?:\s?{DASH}\s?|\s){CODE}\s?{SLASH}\s?{CODE}(?:{INNER}{CODE})*"
+PARTY_SYMBOL = rf"{NUM}(?:\s?{DASH}\s?|\s){FIRST_CODE}\s?{SLASH}\s?{CODE}(?:{INNER}{CODE})*"
 # State layout "30/2020/NĐ-CP", "16/CT-TTg", "982/UBND-NC": number, slash, optional year and
 # slash, then dash-separated groups.
 # "66.2/2025/NQ-CP": a Government resolution numbered between two others keeps a decimal
 # part; only before a year, so "1.500/..." amounts are not read as numbers.
 STATE_NUM = rf"{NUM}(?:\.\d{{1,2}}(?=\s?{SLASH}\s?{YEAR}\s?{SLASH}))?"
-STATE_SYMBOL = rf"{STATE_NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{CODE}(?:{INNER}{CODE})*"
+STATE_SYMBOL = (
+    rf"{STATE_NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{FIRST_CODE}(?:{INNER}{CODE})*"
+)
 # "Thông tư 36/2024": number and year with no code, a short form.
 NUMBER_YEAR = rf"{NUM}\s?{SLASH}\s?{YEAR}(?![\d/])"
 # A lone number must not be the start of a longer number ("1.094", "3,5") or of a date.

@@ -236,3 +236,9 @@ def test_party_homonyms_get_different_doc_ids() -> None:
     )
     ids = [c.doc_id for c in extract_citations(text)]
     assert ids == ["25-NQ/TW@2013", "25-NQ/TW@2008"]
+
+
+# Symbols typed with Cyrillic or Greek look-alike capitals are the same symbols.
+def test_homoglyph_symbol_is_folded() -> None:
+    (citation,) = extract_citations("Nghị định 137/2020/NĐ-\u0421\u0420 của Chính phủ")
+    assert citation.symbol == "137/2020/NĐ-CP"

@@ -50,8 +50,8 @@ Properties (each a test below):
    white space.
 
 The bugs fuzzing found are example tests at the end of the file (B1-B9, each with its minimal
-input and a comment saying what was wrong and where).  B1-B8 are fixed and stay as regression
-tests; B9 (a toned word read as a symbol code) is still open and pinned as a strict xfail.  The
+input and a comment saying what was wrong and where).  All are fixed and stay as regression
+tests.  The
 property strategies still avoid the old triggers (``CASE_TRAPS``, blank-line paragraphs after a
 citation, mixed-case tone pairs, exotic slashes before numbers); widening them is left to do.
 
@@ -1019,7 +1019,6 @@ def test_b8_date_year_in_range(y: str) -> None:
 B9 = "B9: a word with tone marks is read as a symbol code (kg/patterns.py CODE)"
 
 
-@pytest.mark.xfail(strict=True, reason=B9)
 @pytest.mark.parametrize("text", ["Nghị quyết số 5/ông Nguyễn", "Hướng dẫn 638 / hòa bình"])
 def test_b9_toned_word_is_not_a_code(text: str) -> None:
     assert all(c.symbol is None for c in extract_citations(text))
