@@ -39,7 +39,9 @@ def main() -> None:
     \b
     Examples:
       kg extract report.txt                 # a table of the citations in one text
-      kg extract --format jsonl texts/ > citations.jsonl
+      kg build reports/ -o out/             # graph.ttl, graph.html, store, JSON Lines
+      kg trace -g out "Nghị quyết 25-NQ/TW" --year 2013
+      kg query out most-cited               # a bundled SPARQL query
       kg eval gold.jsonl --texts texts/     # precision, recall and field accuracy
     """
 
