@@ -681,3 +681,131 @@ def _report_ambiguous(document: str, candidates: Sequence[Any], fmt: str, listin
         + listing,
         err=True,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# kg serve and kg push: a SPARQL endpoint on the built store, and loading the graph into one
+# (kg.serve)
+
+
+@main.command("serve", context_settings=CONTEXT_SETTINGS)
+@click.argument("graph", type=click.Path(path_type=Path), default=Path("out"), required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but a loopback address (127.0.0.1, ::1, "
+                   "localhost) opens the server to the network.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--writable", is_flag=True,
+              help="Also accept SPARQL updates and Graph Store writes. Changes go into the "
+                   "store only (not graph.ttl), and the next kg build replaces them.")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests from web pages.")
+@click.option("--union-default-graph", is_flag=True,
+              help="Queries without GRAPH or FROM see all named graphs together.")
+@click.option("--timeout", "query_timeout", type=click.IntRange(min=1), metavar="SECONDS",
+              help="Cancel queries that run longer than this.")
+def serve_command(
+    graph: Path,
+    host: str,
+    port: int,
+    writable: bool,
+    cors: bool,
+    union_default_graph: bool,
+    query_timeout: int | None,
+) -> None:
+    """Serve the built graph as a SPARQL endpoint (the Oxigraph server) until Ctrl-C.
+
+    GRAPH is a kg build output folder (its store/ is served) or a store folder. The server is
+    read-only unless --writable, and listens on 127.0.0.1 unless --host says otherwise. It
+    answers SPARQL 1.1 queries at /query (GET or POST), updates at /update, the Graph Store
+    Protocol at /store, and has a query page at /. Run kg build again and restart kg serve
+    to serve a new graph. Needs the oxigraph package (pip install oxigraph).
+
+    \b
+    Examples:
+      kg serve out/
+      kg serve out/ --port 8000 --cors
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+          http://127.0.0.1:7878/query
+    """
+    from kg.serve import OxigraphServer, ServeError, is_loopback, run_server
+
+    def ready(server: OxigraphServer) -> None:
+        if server.note:
+            click.echo(f"kg: note: {server.note}", err=True)
+        mode = "read-write" if server.writable else "read-only"
+        click.echo(
+            f"kg: serving {server.location} ({mode}) at {server.url}\n"
+            f"  SPARQL query:  {server.query_url}\n"
+            + (f"  SPARQL update: {server.update_url}\n"
+               f"  Graph Store:   {server.store_url}\n" if server.writable else "")
+            + "kg: press Ctrl-C to stop",
+            err=True,
+        )
+
+    if not is_loopback(host):
+        click.echo(
+            f"kg: warning: listening on {host}: other machines can reach this server"
+            + (" and change the store" if writable else ""),
+            err=True,
+        )
+    try:
+        run_server(
+            graph, host, port, writable, on_ready=ready, cors=cors,
+            union_default_graph=union_default_graph, query_timeout=query_timeout,
+        )
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("kg: server stopped", err=True)
+
+
+@main.command("push", context_settings=CONTEXT_SETTINGS)
+@click.argument("graph", type=click.Path(path_type=Path), default=Path("out"), required=False)
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The SPARQL 1.1 Graph Store Protocol endpoint, e.g. Oxigraph "
+                   "http://HOST:7878/store, Fuseki http://HOST:3030/DATASET/data, GraphDB "
+                   "http://HOST:7200/repositories/ID/rdf-graphs/service, Virtuoso "
+                   "http://HOST:8890/sparql-graph-crud-auth.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="The named graph to replace.  [default: "
+                   "https://w3id.org/kg-vn/graph/<name of the GRAPH folder>]")
+@click.option("--user", metavar="NAME",
+              help="User name for the endpoint (HTTP Basic or Digest); the password is read "
+                   "from $KG_PUSH_PASSWORD, or asked for.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              show_default=True, metavar="SECONDS",
+              help="Give up when the endpoint is silent for this long.")
+def push_command(
+    graph: Path, endpoint: str, graph_iri: str | None, user: str | None, timeout: float
+) -> None:
+    """Load the built graph into a SPARQL store as a named graph, replacing its previous
+    version (an HTTP PUT of graph.ttl to ENDPOINT?graph=IRI).
+
+    GRAPH is a kg build output folder (its graph.ttl is sent) or an RDF file (.ttl, .nt,
+    .rdf). The file is streamed, so large graphs need no memory; raise --timeout when the
+    store takes long to commit them.
+
+    \b
+    Examples:
+      kg push out/ --endpoint http://127.0.0.1:7878/store
+      kg push out/ --endpoint http://localhost:3030/kg/data --graph https://example.org/g/2025
+      KG_PUSH_PASSWORD=... kg push out/ --user admin \\
+          --endpoint http://db:7200/repositories/kg/rdf-graphs/service
+    """
+    from kg.serve import PushError, push
+
+    auth = None
+    if user is not None:
+        password = os.environ.get("KG_PUSH_PASSWORD")
+        if password is None:
+            password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+        auth = (user, password)
+    try:
+        result = push(graph, endpoint, graph_iri, timeout=timeout, auth=auth)
+    except PushError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"kg: {'created' if result.created else 'replaced'} <{result.graph_iri}> at "
+        f"{result.url}: {result.bytes_sent:,} bytes in {result.seconds:.2f} s "
+        f"(HTTP {result.status})",
+        err=True,
+    )
