@@ -198,24 +198,7 @@ def format_table(rows: Sequence[Citation]) -> str:
     ]
     if not table:
         return "(no citations)\n"
-    width = shutil.get_terminal_size((160, 24)).columns
-    caps = [24, 12, 20, 26, 10, 40, 5, 30]
-    widths = [
-        min(cap, max(len(h), *(len(r[i]) for r in table))) for i, (h, cap) in enumerate(
-            zip(headers, caps, strict=True)
-        )
-    ]
-    while sum(widths) + 2 * len(widths) > width and widths[5] > 12:
-        widths[5] -= 1
-
-    def fit(value: str, w: int) -> str:
-        return value if len(value) <= w else value[: w - 1] + "…"
-
-    lines = ["  ".join(fit(h, w).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in table:
-        lines.append("  ".join(fit(v, w).ljust(w) for v, w in zip(r, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return _text_table(headers, table)
 
 
 @main.command("eval", context_settings=CONTEXT_SETTINGS)

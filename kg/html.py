@@ -37,7 +37,6 @@ every interaction within about half a second (BENCHMARKS.md).
 
 from __future__ import annotations
 
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -1021,17 +1020,10 @@ def write_graph_page(
     so an interrupted run leaves the previous page intact)."""
     target = Path(path)
     page, n_nodes, n_edges = _page(graph, title, seed)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            out.write(page)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from kg.export import atomic_write  # the export stage imports the graph stage: late
+
+    with atomic_write(target) as out:
+        out.write(page)
     return PageInfo(target, n_nodes, n_edges, len(page.encode("utf-8")))
 
 

@@ -82,3 +82,21 @@ def _is_docx(raw: bytes) -> bool:
             return "word/document.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (libraries put newlines and runs of spaces in)."""
+    return " ".join(str(exc).split())
+
+
+def what_is(raw: bytes) -> str:
+    """What bytes that are not the expected format look like, for an error message."""
+    from kg.encodings import UnreadableTextError, decode_vietnamese
+
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Word document (.doc): save it as .docx"
+    try:
+        decode_vietnamese(raw)
+    except UnreadableTextError as exc:
+        return str(exc).removeprefix("not a text file: ")
+    return "looks like plain text"

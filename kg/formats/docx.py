@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from kg.encodings import UnreadableTextError, decode_vietnamese
+from kg.formats import one_line, what_is
 from kg.models import ReadError, SourceText
 from kg.read import human_size, make_source
 
@@ -40,7 +40,7 @@ def read_docx(raw: bytes, name: str, *, max_bytes: int) -> SourceText | ReadErro
         document = docx.Document(io.BytesIO(raw))
         lines = list(_block_lines(document))
     except Exception as exc:  # python-docx and lxml raise many kinds for broken parts
-        return ReadError(name, f"damaged DOCX ({_one_line(exc)})")
+        return ReadError(name, f"damaged DOCX ({one_line(exc)})")
     metadata = {"format": "docx"}
     title = (document.core_properties.title or "").strip()
     if title:
@@ -60,13 +60,13 @@ def _check_archive(raw: bytes, max_bytes: int) -> str | None:
     if not raw.strip():
         return "empty file"
     if not raw.startswith(b"PK"):
-        return f"not a DOCX file: {_what_is(raw)}"
+        return f"not a DOCX file: {what_is(raw)}"
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"damaged DOCX (not a complete ZIP archive: {_one_line(exc)})"
+        return f"damaged DOCX (not a complete ZIP archive: {one_line(exc)})"
     if "word/document.xml" not in names:
         return "not a DOCX file: a ZIP archive without word/document.xml"
     if expanded > _EXPANSION_LIMIT * max_bytes:
@@ -77,18 +77,6 @@ def _check_archive(raw: bytes, max_bytes: int) -> str | None:
     return None
 
 
-def _what_is(raw: bytes) -> str:
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Word document (.doc): save it as .docx"
-    try:
-        decode_vietnamese(raw)
-    except UnreadableTextError as exc:
-        return str(exc).removeprefix("not a text file: ")
-    return "looks like plain text"
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _block_lines(container: Any) -> Iterator[str]:

@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kg.encodings import UnreadableTextError, decode_vietnamese
+from kg.formats import one_line
 from kg.models import ReadError, SourceText
 from kg.normalize import normalize_text
 from kg.read import find_author, find_published, iso_datetime, make_source
@@ -128,7 +129,7 @@ def read_html(raw: bytes, name: str) -> SourceText | ReadError:
     except (etree.ParserError, ValueError) as exc:
         if not text.strip():
             return ReadError(name, "empty file")
-        return ReadError(name, f"not an HTML page ({_one_line(exc)})")
+        return ReadError(name, f"not an HTML page ({one_line(exc) or type(exc).__name__})")
     head = _head_metadata(root)
     body = root.find("body")
     if body is None:
@@ -175,9 +176,6 @@ def _decode(raw: bytes, name: str) -> tuple[str, str] | ReadError:
         return ReadError(name, str(exc))
     return decoded.text, decoded.encoding
 
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 # --- text of elements ----------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import logging
 import re
 from typing import Any
 
-from kg.encodings import UnreadableTextError, decode_vietnamese, repair_mojibake
+from kg.encodings import repair_mojibake
+from kg.formats import one_line, what_is
 from kg.models import ReadError, SourceText
 from kg.read import make_source
 
@@ -40,7 +41,7 @@ def read_pdf(raw: bytes, name: str) -> SourceText | ReadError:
     if not raw.strip():
         return ReadError(name, "empty file")
     if b"%PDF-" not in raw[:1024]:
-        return ReadError(name, f"not a PDF file: {_what_is(raw)}")
+        return ReadError(name, f"not a PDF file: {what_is(raw)}")
     if b"%%EOF" not in raw[-2048:]:
         return ReadError(name, "damaged PDF (no end-of-file marker: truncated?)")
     try:
@@ -56,10 +57,10 @@ def read_pdf(raw: bytes, name: str) -> SourceText | ReadError:
     except (PDFException, PSException) as exc:
         kind = type(exc).__name__
         if "Password" in kind or "Encryption" in kind:
-            return ReadError(name, f"encrypted PDF ({_one_line(exc) or 'a password is needed'})")
-        return ReadError(name, f"damaged PDF ({_one_line(exc) or kind})")
+            return ReadError(name, f"encrypted PDF ({one_line(exc) or 'a password is needed'})")
+        return ReadError(name, f"damaged PDF ({one_line(exc) or kind})")
     except Exception as exc:  # pdfminer raises plain KeyError, TypeError... on broken files
-        return ReadError(name, f"damaged PDF ({type(exc).__name__}: {_one_line(exc)})")
+        return ReadError(name, f"damaged PDF ({type(exc).__name__}: {one_line(exc)})")
     text = _LINE_BEFORE_MARK_RE.sub("", text.replace("\x0c", "\n"))
     if not text.strip():
         return ReadError(name, "PDF has no text layer (scanned?)")
@@ -128,13 +129,3 @@ def _info(document: Any) -> dict[str, str]:
     return info
 
 
-def _what_is(raw: bytes) -> str:
-    try:
-        decode_vietnamese(raw)
-    except UnreadableTextError as exc:
-        return str(exc).removeprefix("not a text file: ")
-    return "looks like plain text"
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
