@@ -328,8 +328,14 @@ def repair_mojibake(text: str) -> DecodedText | None:
     return _repair(text, "utf-8")
 
 
+# Precomposed letters only Vietnamese Unicode has (ạ ả ấ ... ỹ): a text holding one cannot be
+# re-encoded as Windows-1252 or Latin-1, so it is no mojibake; checked first because it is
+# cheap and true of almost every real text.
+_VIETNAMESE_ONLY = re.compile("[\u1ea0-\u1ef9]")
+
+
 def _repair(text: str, saved_as: str) -> DecodedText | None:
-    if _MOJIBAKE_HINT.search(text) is None:
+    if _VIETNAMESE_ONLY.search(text) is not None or _MOJIBAKE_HINT.search(text) is None:
         return None
     common, bad, non_ascii = _score(text)
     if bad <= non_ascii * 0.05 and common > 0:
