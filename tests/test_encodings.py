@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import random
-import time
 import unicodedata
 from collections.abc import Callable
 from functools import cache
@@ -452,16 +451,13 @@ def test_legacy_round_trip_through_detection(
     assert (decoded.encoding, decoded.text) == (name, nfc(text))
 
 
-# --- speed ------------------------------------------------------------------------------------
+# --- large input (speed itself is measured by benchmarks, not by timed tests) -------------------
 
 
 @pytest.mark.parametrize("encode", [to_tcvn3, to_vni, to_cp1258],
                          ids=["tcvn3", "vni", "windows-1258"])
-def test_five_megabytes_of_legacy_text_decode_quickly(encode: Encoder) -> None:
+def test_five_megabytes_of_legacy_text_decode_whole(encode: Encoder) -> None:
     block = encode("\n".join(TEXTS) + "\n")
-    raw = block * (5_000_000 // len(block) + 1)
-    started = time.process_time()  # CPU time: other processes on the machine do not count
-    decoded = decode_vietnamese(raw)
-    elapsed = time.process_time() - started
-    assert decoded.text.startswith(nfc(TEXTS[0]))
-    assert elapsed < 3.0, f"{elapsed:.2f} s for {len(raw) / 1e6:.1f} MB"
+    copies = 5_000_000 // len(block) + 1
+    decoded = decode_vietnamese(block * copies)
+    assert decoded.text == nfc("\n".join(TEXTS) + "\n") * copies

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -329,13 +328,13 @@ def test_layout_edge_cases() -> None:
     assert np.isfinite(layout_positions(3, [(0, 0), (1, 2), (1, 2)])).all()
 
 
-def test_layout_is_fast_at_scale() -> None:
+def test_layout_of_a_large_graph_is_finite_and_spread() -> None:
+    # Its speed is measured in scripts/bench_html.py (BENCHMARKS.md), not timed here.
     edges = random_edges(5000, 20000)
-    t0 = time.perf_counter()
     pos = layout_positions(5000, edges)
-    elapsed = time.perf_counter() - t0
+    assert pos.shape == (5000, 2)
     assert np.isfinite(pos).all()
-    assert elapsed < 20, f"layout of 5,000 nodes took {elapsed:.1f} s"  # about 1 s here
+    assert len({(round(x, 3), round(y, 3)) for x, y in pos}) == 5000
 
 
 # --------------------------------------------------------------------------------------------
