@@ -49,9 +49,15 @@ def write_turtle(graph: Graph, path: Path) -> None:
 
 def turtle_bytes(graph: Graph) -> bytes:
     """Canonically ordered Turtle of ``graph`` (subjects, then predicates, then objects)."""
-    keyed = sorted(
-        (_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph
-    )
+    memo: dict[Node, tuple[str, Any]] = {}  # IRIs repeat: convert each term once
+
+    def term(node: Node) -> tuple[str, Any]:
+        found = memo.get(node)
+        if found is None:
+            found = memo[node] = _ox_term(node)
+        return found
+
+    keyed = sorted((term(s), term(p), term(o)) for s, p, o in graph)
     prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()
                 if prefix in PREFIXES or prefix in ("rdf", "rdfs", "xsd", "owl")}
     data = ox.serialize(
