@@ -126,8 +126,9 @@ def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:
     lex = lexicon or load_lexicon()
     g = new_graph()
     bodies = _Bodies(lex, g)
-    mention_of: dict[tuple[str, int, int], URIRef] = {}
     mentions_in: dict[str, list[tuple[int, int, URIRef]]] = defaultdict(list)
+    # Each document's mentions with the citation behind each, for conflict evidence.
+    mentions_of_doc: dict[str, list[tuple[Citation, URIRef]]] = defaultdict(list)
     for record in corpus.resolution.documents.values():
         _add_document(g, record, bodies)
     _add_document_types(g, {r.type for r in corpus.resolution.documents.values()})
@@ -141,10 +142,11 @@ def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:
             if not c.doc_id:
                 continue
             m = _add_mention(g, src, c, t.sentences[i] if i < len(t.sentences) else "")
-            mention_of[(t.source.path, c.start, c.end)] = m
             mentions_in[t.source.path].append((c.start, c.end, m))
+            mentions_of_doc[c.doc_id].append((c, m))
     for record in corpus.resolution.documents.values():
-        _add_conflicts(g, record, corpus, mention_of)
+        if record.conflicts:
+            _add_conflicts(g, record, mentions_of_doc[record.iri])
     for relation in corpus.relations:
         _add_relation(g, relation, mentions_in[relation.evidence.file])
     return g
@@ -270,7 +272,7 @@ _CONFLICT_PROPERTIES = {"date": (ELI.date_document, "date"), "term": (KG.partyTe
 
 
 def _add_conflicts(
-    g: Graph, record: DocumentRecord, corpus: Corpus, mention_of: dict[tuple[str, int, int], URIRef]
+    g: Graph, record: DocumentRecord, mentions: list[tuple[Citation, URIRef]]
 ) -> None:
     for name in record.conflicts:
         if name not in _CONFLICT_PROPERTIES:
@@ -284,12 +286,9 @@ def _add_conflicts(
         for value in values:
             lit = Literal(value, datatype=XSD.date) if name == "date" else Literal(value)
             g.add((node, KG.conflictValue, lit))
-        for t in corpus.texts:
-            for c in t.citations:
-                if c.doc_id == record.iri and getattr(c, field_name):
-                    m = mention_of.get((t.source.path, c.start, c.end))
-                    if m is not None:
-                        g.add((node, KG.evidence, m))
+        for c, m in mentions:
+            if getattr(c, field_name):
+                g.add((node, KG.evidence, m))
 
 
 def _add_relation(g: Graph, r: Relation, mentions: list[tuple[int, int, URIRef]]) -> None:
