@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,7 +15,7 @@ from kg.extract import default_finder, find_citations
 from kg.models import Citation, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
 from kg.places import detect_place
-from kg.relate import find_relations, sentence_text
+from kg.relate import find_relations, first_of_each, sentence_text
 from kg.resolve import (
     Resolution,
     TextCitations,
@@ -168,17 +168,6 @@ def _analyse_cached(folder: Path | None, source: SourceText) -> tuple[TextCitati
 
 def corpus_of(resolution: Resolution) -> Corpus:
     """The corpus of a resolution: every text's relations (IRIs), deduplicated."""
-    relations = [r for t in resolution.texts for r in t.relations]
+    relations = first_of_each(r for t in resolution.texts for r in t.relations)
     source_iris = {t.source.path: source_iri(t.source) for t in resolution.texts}
-    return Corpus(resolution=resolution, relations=_dedupe(relations), source_iris=source_iris)
-
-
-def _dedupe(relations: Sequence[Relation]) -> tuple[Relation, ...]:
-    seen: set[tuple[str, str, str]] = set()
-    out = []
-    for r in relations:
-        key = (r.subject, r.object, r.relation)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return tuple(out)
+    return Corpus(resolution=resolution, relations=tuple(relations), source_iris=source_iris)

@@ -782,16 +782,21 @@ class _Finder:
         return []
 
 
-def _dedupe(relations: Sequence[Relation]) -> list[Relation]:
-    """Relations in text order, each (subject, relation, object) once with its first evidence."""
+def first_of_each(relations: Iterable[Relation]) -> list[Relation]:
+    """Each (subject, relation, object) once, with the evidence met first."""
     seen: set[tuple[str, str, str]] = set()
     out: list[Relation] = []
-    for r in sorted(relations, key=lambda r: (r.evidence.start, r.evidence.end)):
+    for r in relations:
         key = (r.subject, r.relation, r.object)
         if key not in seen:
             seen.add(key)
             out.append(r)
     return out
+
+
+def _dedupe(relations: Sequence[Relation]) -> list[Relation]:
+    """Relations in text order, each (subject, relation, object) once with its first evidence."""
+    return first_of_each(sorted(relations, key=lambda r: (r.evidence.start, r.evidence.end)))
 
 
 def find_relations(
