@@ -125,7 +125,7 @@ def extract(
         if show_normalised:
             normalised.append(item)
             continue
-        analysed.append(analyse_text(item))
+        analysed.append(analyse_text(item, for_graph=False))
     # Resolve across all inputs, so doc_id is the document IRI that `kg build` gives.
     for t in resolve_corpus(analysed).texts:
         rows.extend(t.citations)

@@ -59,22 +59,27 @@ class Corpus:
         return self.resolution.texts
 
 
-def analyse_text(source: SourceText) -> TextCitations:
+def analyse_text(source: SourceText, *, for_graph: bool = True) -> TextCitations:
     """Everything one text yields on its own: citations (in-text keys), the sentence of each,
     its place, the document it is, and the relations its sentences state.  Only this step
-    reads the text, so it is what runs in parallel."""
+    reads the text, so it is what runs in parallel.  ``for_graph=False`` leaves out the
+    sentences and relations, which only the graph uses (``kg extract`` needs neither)."""
     text = source.text
     citations = assign_doc_ids(find_citations(text, file=source.path))
     place = source.metadata.get("place") or detect_place(text)
     own = default_finder().own_document(text, file=source.path)
     if own is not None:
         own = assign_doc_ids([own])[0]
-    relations = find_relations(
-        text,
-        citations,
-        file=source.path,
-        source_key=source_iri(source),
-        self_doc=own.doc_id if own is not None else None,
+    relations = (
+        find_relations(
+            text,
+            citations,
+            file=source.path,
+            source_key=source_iri(source),
+            self_doc=own.doc_id if own is not None else None,
+        )
+        if for_graph
+        else []
     )
     sidebar: list[Citation] = []
     if source.metadata.get("sidebar"):
@@ -91,7 +96,9 @@ def analyse_text(source: SourceText) -> TextCitations:
         citations=tuple(citations),
         place=place,
         own=own,
-        sentences=tuple(sentence_text(text, c.start, c.end) for c in citations),
+        sentences=(
+            tuple(sentence_text(text, c.start, c.end) for c in citations) if for_graph else ()
+        ),
         relations=tuple(relations),
         sidebar=tuple(sidebar),
     )
