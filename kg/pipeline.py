@@ -24,7 +24,6 @@ from kg.resolve import (
     resolve_corpus,
     slugify,
 )
-from kg.vocab import SOURCE
 
 
 def extract_citations(text: str, *, file: str | None = None) -> list[Citation]:
@@ -42,6 +41,8 @@ def extract_citations(text: str, *, file: str | None = None) -> list[Citation]:
 def source_iri(source: SourceText | SourceInfo) -> str:
     """A stable IRI for a source text: its file name and the start of its content digest."""
     name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    from kg.vocab import SOURCE  # rdflib loads only when IRIs are made, not at "import kg"
+
     return str(SOURCE[f"{slugify(name)}-{source.sha256[:8] or 'stdin'}"])
 
 

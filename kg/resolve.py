@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from kg.lexicon import Lexicon, load_lexicon
 from kg.models import Citation, Relation, SourceInfo
 from kg.normalize import fold_key
-from kg.vocab import DOC
 
 # Years covered by each Party term (khóa), from Congress to Congress (REFERENCE.md §3.2).
 PARTY_TERMS: dict[str, tuple[int, int]] = {
@@ -184,6 +183,8 @@ class Resolution:
 
 def document_iri(key: str) -> str:
     """The IRI of the document with identity ``key`` ("25-NQ/TW@2013" → …/doc/25-nq-tw-2013)."""
+    from kg.vocab import DOC  # rdflib loads only when IRIs are made, not at "import kg"
+
     return str(DOC[slugify(key)])
 
 
