@@ -305,17 +305,15 @@ class OffsetMap:
 
     def start(self, offset: int) -> int:
         """Offset in ``text`` where a span starting at NFC ``offset`` starts."""
-        offset = max(0, min(offset, len(self.nfc)))
-        if self.identity:
-            return offset
-        k, at_boundary = self._locate(offset)
-        if at_boundary:
-            return self._orig[k]
-        exact = self._inside(k, offset)
-        return self._orig[k] if exact is None else exact
+        return self._map(offset, outward=0)
 
     def end(self, offset: int) -> int:
         """Offset in ``text`` where a span ending at NFC ``offset`` ends."""
+        return self._map(offset, outward=1)
+
+    def _map(self, offset: int, outward: int) -> int:
+        """Map an NFC offset into ``text``; inside a piece that normalisation changed, go to
+        the piece's start (``outward=0``) or end (``outward=1``), so no character is lost."""
         offset = max(0, min(offset, len(self.nfc)))
         if self.identity:
             return offset
@@ -323,7 +321,7 @@ class OffsetMap:
         if at_boundary:
             return self._orig[k]
         exact = self._inside(k, offset)
-        return self._orig[k + 1] if exact is None else exact
+        return self._orig[k + outward] if exact is None else exact
 
 
 # ---------------------------------------------------------------------------------------------
