@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from kg.lexicon import Body, DocType, Lexicon, TypeCode, load_lexicon
 from kg.models import Citation, Regime
 from kg.normalize import fold_key, fold_symbol_chars
-from kg.patterns import CompiledPatterns, compile_patterns
+from kg.patterns import CompiledPatterns, compile_patterns, scan_after
 
 # Suffixes of Party issuer codes: "TW" (Trung ương), "TU" (Tỉnh ủy), "HU" (Huyện ủy),
 # "ĐU" (Đảng ủy), "BCSĐ" (Ban cán sự đảng) ... (REFERENCE.md §2.4).  A state-layout symbol
@@ -94,11 +94,14 @@ class CitationFinder:
         consumed = 0  # end of the last citation core: triggers inside it are not new citations
         lowered = text.lower()
         if len(lowered) == len(text):
-            words = p.trigger_words.finditer(lowered)
+            words = scan_after(p.trigger_words, lowered, p.trigger_words_refused_before)
         else:  # a rare letter whose lower case is longer ("İ"): scan case-insensitively
-            words = p.trigger_words_ci.finditer(text)
+            words = scan_after(p.trigger_words_ci, text, p.trigger_words_refused_before)
         starts = [(m.start(), True) for m in words]
-        starts += [(m.start(), False) for m in p.trigger_digits.finditer(text)]
+        starts += [
+            (m.start(), False)
+            for m in scan_after(p.trigger_digits, text, p.trigger_digits_refused_before)
+        ]
         starts.sort()
         for pos, is_word in starts:
             if pos < consumed:

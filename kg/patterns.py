@@ -10,6 +10,7 @@ into the text the user sees.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,7 +54,7 @@ STATE_SYMBOL = (
     rf"{STATE_NUM}\s?{SLASH}\s?(?:{YEAR}\s?{SLASH}\s?)?{FIRST_CODE}(?:{INNER}{CODE})*"
 )
 # "Thông tư 36/2024": number and year with no code, a short form.
-NUMBER_YEAR = rf"{NUM}\s?{SLASH}\s?{YEAR}(?![\d/])"
+NUMBER_YEAR = rf"{NUM}\s?{SLASH}\s?{YEAR}(?![\d{SLASH[1:-1]}])"
 # A lone number must not be the start of a longer number ("1.094", "3,5") or of a date.
 LONE_NUMBER = rf"{NUM}(?![\d]|[.,]\d|\s?{SLASH}\s?\d)"
 # A list of numbers sharing one symbol: "217, 218-QĐ/TW", "154 & 201/KH-ĐHHV".
@@ -78,9 +79,14 @@ ROMAN = r"[IVXLC]+"
 class CompiledPatterns:
     """The compiled patterns for one lexicon."""
 
+    # The two trigger scans carry no leading look-behind: a pattern that starts with one
+    # defeats the regex engine's fast search for the first character (2-6x slower on long
+    # texts), so the character before a match is checked by :func:`scan_after` instead.
     trigger_words: re.Pattern[str]
     trigger_words_ci: re.Pattern[str]
+    trigger_words_refused_before: re.Pattern[str]
     trigger_digits: re.Pattern[str]
+    trigger_digits_refused_before: re.Pattern[str]
     law_at: re.Pattern[str]
     typed_at: re.Pattern[str]
     bare_at: re.Pattern[str]
@@ -106,6 +112,33 @@ class CompiledPatterns:
     header_date: re.Pattern[str]
 
 
+DJ_VARIANTS = ("đ", "ð", "ɖ")
+"""The letter đ and the look-alikes it is typed as."""
+
+WORD_CHAR = re.compile(r"\w")
+
+
+def scan_after(
+    pattern: re.Pattern[str], text: str, refused_before: re.Pattern[str], pos: int = 0
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``, left to right, not overlapping, skipping those
+    whose preceding character ``refused_before`` matches: the same matches as ``finditer``
+    with a ``(?<!...)`` look-behind in front, at the speed of the pattern without it.
+
+    >>> [m.group() for m in scan_after(re.compile(r"luật"), "Luật, pháp luật, xluật", WORD_CHAR)]
+    ['luật']
+    """
+    search = pattern.search
+    refused = refused_before.match
+    while (match := search(text, pos)) is not None:
+        start = match.start()
+        if start and refused(text, start - 1):
+            pos = start + 1  # a match may still start inside the refused one
+            continue
+        yield match
+        pos = match.end() if match.end() > start else start + 1
+
+
 def _alternation(phrases: list[str]) -> str:
     """Tolerant patterns for phrases, longest first so the longest phrase wins."""
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
@@ -127,18 +160,25 @@ def literal_trie(phrases: list[str]) -> str:
         if ch == " ":
             return r"\s+"
         if ch == "đ":
-            return "[đðɖ]"
+            return f"[{''.join(DJ_VARIANTS)}]"
         return re.escape(ch)
 
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        branches = [atom(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+    def build(node: dict, top: bool = False) -> str:  # type: ignore[type-arg]
+        branches = [
+            # At the top every branch starts with one plain letter ("đ", "ð", "ɖ" apart),
+            # which lets the regex engine skip ahead to those letters (twice as fast).
+            variant + build(sub)
+            for ch, sub in sorted(node.items())
+            if ch
+            for variant in (DJ_VARIANTS if top and ch == "đ" else (atom(ch),))
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         # A phrase may end here or go on: the longer phrase is tried first (greedy "?").
         return f"(?:{body})?" if "" in node else body
 
-    return build(root)
+    return build(root, top=True)
 
 
 def type_word_pattern(lexicon: Lexicon, *, laws: bool | None = None) -> str:
@@ -190,10 +230,8 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     # faster than a case-insensitive scan; two simple scans beat one alternation of both
     # (BENCHMARKS.md).
     all_words = [w for t in lex.types for w in t.words]
-    trigger_words = rf"(?<!\w){literal_trie([w.lower() for w in all_words])}(?!\w)"
-    trigger_digits = (
-        rf"(?<![\w.{SLASH[1:-1]}{DASH[1:-1]}])\d{{1,6}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
-    )
+    trigger_words = rf"{literal_trie([w.lower() for w in all_words])}(?!\w)"
+    trigger_digits = rf"\d\d{{0,5}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"  # \d first: fast skip
     units = _alternation(list(lex.cues["units"]["words"]))
     aliases = [a for b in lex.bodies for a in b.aliases]
     aliases.sort(key=lambda a: (-len(a), a))
@@ -204,7 +242,9 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     return CompiledPatterns(
         trigger_words=re.compile(trigger_words),
         trigger_words_ci=re.compile(trigger_words, flags),
+        trigger_words_refused_before=WORD_CHAR,
         trigger_digits=re.compile(trigger_digits),
+        trigger_digits_refused_before=re.compile(rf"[\w.{SLASH[1:-1]}{DASH[1:-1]}]"),
         law_at=re.compile(law_at, flags),
         typed_at=re.compile(typed_at, flags),
         bare_at=re.compile(bare_at, flags),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kg.lexicon import Lexicon, Place, load_lexicon
 from kg.normalize import TONE_OLD_TO_NEW, fold_key, fold_tones
-from kg.patterns import literal_trie
+from kg.patterns import WORD_CHAR, literal_trie, scan_after
 
 # A name right after one of these words is certainly a province name ("tỉnh Long An"), while
 # a bare "Long An" or "Hà Nam" could be part of another name.
@@ -44,7 +44,8 @@ def _place_pattern(lexicon: Lexicon) -> tuple[re.Pattern[str], dict[str, Place]]
             spellings |= _spellings(name)
     # Case-sensitive (province names are capitalised, which keeps "bình" or "long" out), and
     # factored as a trie: one scan of a long text costs little more than a plain search.
-    pattern = re.compile(rf"(?<!\w)(?:{literal_trie(sorted(spellings))})(?!\w)")
+    # No leading look-behind (scan_after checks the character before: several times faster).
+    pattern = re.compile(rf"(?:{literal_trie(sorted(spellings))})(?!\w)")
     return pattern, by_key
 
 
@@ -54,7 +55,7 @@ def place_counts(text: str, lexicon: Lexicon | None = None) -> Counter[str]:
     counts: Counter[str] = Counter()
     title_end = text.find("\n", 0, 400)
     title_end = 400 if title_end < 0 else title_end
-    for m in pattern.finditer(text):
+    for m in scan_after(pattern, text, WORD_CHAR):
         place = by_key.get(fold_key(m.group(0)))
         if place is None:  # pragma: no cover - every alternative is a key
             continue

@@ -172,6 +172,7 @@ WRAP_SAMPLE = 20_000
 
 
 @lru_cache(maxsize=16)
+@lru_cache(maxsize=2)  # asked once per citation of the same text (str hashes are cached)
 def _is_hard_wrapped(text: str) -> bool:
     """Whether many line breaks of ``text`` fall inside sentences, as in official documents
     copied from web pages ("... ngày\n21 tháng 01 năm 2015")."""

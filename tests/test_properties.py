@@ -1022,3 +1022,15 @@ B9 = "B9: a word with tone marks is read as a symbol code (kg/patterns.py CODE)"
 @pytest.mark.parametrize("text", ["Nghị quyết số 5/ông Nguyễn", "Hướng dẫn 638 / hòa bình"])
 def test_b9_toned_word_is_not_a_code(text: str) -> None:
     assert all(c.symbol is None for c in extract_citations(text))
+
+
+# B10: NUMBER_YEAR (kg/patterns.py) refuses an ASCII '/' after the year but not the other
+# SLASH_CHARS, so "Biên bản số 1 / 1900∕nq-CP" (U+2215) is read as "Biên bản 1/1900" while
+# "Biên bản số 1 / 1900/nq-CP" gives nothing (found by test_spelling_variants_...).
+B10 = "B10: a number/year followed by an exotic slash is a short form (kg/patterns.py)"
+
+
+@pytest.mark.parametrize("slash", ["\u2215", "\u2044", "\uff0f"])
+def test_b10_exotic_slash_after_number_year(slash: str) -> None:
+    plain = "Biên bản số 1 / 1900/nq-CP về công tác dân vận"
+    assert _fields(plain.replace("1900/", f"1900{slash}")) == _fields(plain)
