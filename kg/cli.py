@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,14 @@ from kg import __version__
 from kg.evaluate import GoldFormatError, evaluate, format_score, load_gold
 from kg.models import Citation, ReadError, SourceText
 from kg.pipeline import analyse_text, build_corpus, extract_citations
-from kg.read import DEFAULT_MAX_BYTES, ReadOptions, iter_sources, read_file
+from kg.read import (
+    DEFAULT_MAX_BYTES,
+    ReadOptions,
+    count_inputs,
+    iter_inputs,
+    iter_sources,
+    read_file,
+)
 from kg.resolve import TextCitations, resolve_corpus
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -243,7 +250,14 @@ def eval_command(gold: Path, texts_dir: Path, fmt: str, quiet: bool) -> None:
 @click.option("--no-store", is_flag=True, help="Do not build the on-disk query store.")
 @click.option("--no-html", is_flag=True, help="Do not draw the graph page (graph.html).")
 @click.option("-j", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Processes that analyse texts in parallel (0: one per CPU core).")
+              help="Processes that read and analyse texts in parallel (0: one per CPU core).")
+@click.option("--dask", "dask_address", metavar="tcp://HOST:PORT",
+              help="Read and analyse the texts on this Dask cluster (dask.distributed) instead "
+                   "of local processes; the graph is written here, also as N-Triples shards "
+                   "(graph-nt/) for bulk loading.")
+@click.option("--shards", is_flag=True,
+              help="Also write the graph as N-Triples shards of 1,000,000 triples "
+                   "(graph-nt/graph-00000.nt, ...), the form triplestores bulk-load.")
 @click.option("--update", is_flag=True,
               help="Add to the graph already in the output folder: only new or changed "
                    "files are analysed (by content hash); earlier texts stay in the graph.")
@@ -254,6 +268,8 @@ def build(
     no_store: bool,
     no_html: bool,
     workers: int,
+    dask_address: str | None,
+    shards: bool,
     update: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -270,8 +286,10 @@ def build(
       graph.ttl        the graph in Turtle (documents, bodies, sources, mentions, relations)
       citations.jsonl  every citation (kg extract's format; doc_id is the document IRI)
       relations.jsonl  every relation with its evidence sentence
-      graph.html       the graph as one interactive page that opens offline (kg html)
-      store/           an Oxigraph store of the graph, for kg query and kg trace
+      graph.html       the graph as one interactive page that opens offline (kg html), for
+                       graphs of up to 10,000 documents, bodies and texts
+      store/           an Oxigraph store of the graph, for kg query, kg trace and kg serve
+      graph-nt/        with --shards or --dask: the graph as N-Triples files
       analysis/        per-text results by content hash, for kg build --update
 
     \b
@@ -279,54 +297,71 @@ def build(
       kg build ../shared/seeds -o out/
       kg build reports/ --include '*.txt' -o out/ --workers 0
       kg build new-reports/ -o out/ --update
+      kg build archive/ -o out/ --dask tcp://scheduler.example:8786
     """
     from kg.cache import AnalysisCache
-    from kg.export import write_citations, write_relations, write_turtle
-    from kg.graph import build_graph
+    from kg.distributed import ClusterError
+    from kg.export import write_citations, write_ntriples_shards, write_relations, write_turtle
 
+    options = _read_options(include, exclude, max_size)
     failed = 0
     texts = 0
 
-    def readable() -> Iterator[SourceText]:
-        nonlocal failed, texts
-        for item in iter_sources(inputs, _read_options(include, exclude, max_size)):
-            if isinstance(item, ReadError):
-                failed += 1
-                _report_error(item, strict)
-            else:
-                texts += 1
-                yield item
+    def on_error(error: ReadError) -> None:
+        nonlocal failed
+        failed += 1
+        _report_error(error, strict)
+
+    def on_text(_result: TextCitations) -> None:
+        nonlocal texts
+        texts += 1
+        bar.update(1)
 
     cache = AnalysisCache.open(out_dir / "analysis")
     n_workers = workers or os.cpu_count() or 1
-    with _progress(None, "analysing") as bar:
-        corpus = build_corpus(
-            readable(), workers=n_workers, cache=cache, update=update,
-            on_text=lambda _result: bar.update(1),
-        )
+    with _progress(count_inputs(inputs, options), "analysing") as bar:
+        try:
+            corpus = build_corpus(
+                iter_inputs(inputs, options), workers=n_workers, cache=cache, update=update,
+                on_text=on_text, on_error=on_error, cluster=dask_address,
+            )
+        except ClusterError as exc:
+            raise click.ClickException(str(exc)) from exc
     if not corpus.texts:
         raise click.ClickException("no readable texts among the inputs")
-    graph = build_graph(corpus)
+    documents = corpus.resolution.documents.values()
+    nodes = len(corpus.texts) + len(documents)
     # Everything is written into a staging folder first and moved into place at the end, so
     # an error or Ctrl-C on the way leaves the previous outputs whole.
     stage = out_dir / f".kg-build-{os.getpid()}"
     try:
-        write_turtle(graph, stage / "graph.ttl")
+        triples = write_turtle(corpus, stage / "graph.ttl")
         n_citations = write_citations(corpus, stage / "citations.jsonl")
         n_relations = write_relations(corpus, stage / "relations.jsonl")
-        if not no_html:
+        if shards or dask_address:
+            write_ntriples_shards(stage / "graph.ttl", stage / "graph-nt")
+        if not no_html and nodes <= HTML_MAX_NODES:
+            from kg.graph import graph_of_turtle
             from kg.html import write_graph_page
 
+            graph = graph_of_turtle((stage / "graph.ttl").read_bytes())
             write_graph_page(graph, stage / "graph.html")
+            del graph
+        elif not no_html:
+            click.echo(f"kg: graph.html not drawn: {nodes:,} documents and texts are more than "
+                       f"one page shows ({HTML_MAX_NODES:,}); query the store instead "
+                       "(kg query, kg trace, kg serve)", err=True)
         if not no_store:
             from kg.store import build_store
 
             build_store(stage / "graph.ttl", out_dir / "store")
         for written in sorted(stage.iterdir()):
-            os.replace(written, out_dir / written.name)
+            target = out_dir / written.name
+            if written.is_dir() and target.is_dir():
+                shutil.rmtree(target)
+            os.replace(written, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    documents = corpus.resolution.documents.values()
     warnings = sum(len(c.warnings) for t in corpus.texts for c in t.citations)
     conflicts = sum(1 for d in documents if d.conflicts)
     ambiguous = sum(1 for d in documents if d.ambiguous)
@@ -336,7 +371,7 @@ def build(
     click.echo(
         f"kg: {len(corpus.texts)} texts ({texts} read{reused}), {n_citations} citations, "
         f"{len(documents)} documents, {bodies} bodies, {n_relations} relations, "
-        f"{len(graph)} triples; {conflicts} conflicts, {ambiguous} ambiguous, "
+        f"{triples} triples; {conflicts} conflicts, {ambiguous} ambiguous, "
         f"{warnings} warnings"
         + (f"; {failed} inputs failed" if failed else "")
         + f" -> {out_dir}/",
@@ -344,6 +379,11 @@ def build(
     )
     if failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+HTML_MAX_NODES = 10_000
+"""The largest graph (documents and texts) kg build draws as a page: beyond it the page takes
+too long to open (BENCHMARKS.md: the graph page)."""
 
 
 @main.command("html", context_settings=CONTEXT_SETTINGS)

@@ -1,4 +1,5 @@
-"""Write a built corpus to disk: Turtle, citations and relations as JSON Lines.
+"""Write a built corpus to disk: Turtle (and N-Triples shards), citations and relations as
+JSON Lines.
 
 Every file is written to a temporary name beside its target and renamed into place, so an
 interrupted run never leaves a half-written output and the previous output stays intact.
@@ -6,18 +7,16 @@ interrupted run never leaves a half-written output and the previous output stays
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
-
-from kg.graph import PREFIXES
+from kg.graph import GraphText
 from kg.pipeline import Corpus
 
 
@@ -39,50 +38,63 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
             tmp.unlink()
 
 
-def write_turtle(graph: Graph, path: Path) -> None:
-    """The graph as readable Turtle with the project's prefixes, triples sorted, so the same
-    graph always gives the same bytes (Oxigraph's serializer: rdflib's is ~20x slower)."""
-    data = turtle_bytes(graph)
-    with atomic_write(path, "wb") as out:
-        out.write(data)
+def write_turtle(corpus: Corpus, path: Path) -> int:
+    """The graph of ``corpus`` as Turtle, written as it is made (:class:`kg.graph.GraphText`:
+    no graph in memory, the same corpus always gives the same bytes).  Returns the number of
+    triples."""
+    text = GraphText(corpus)
+    with atomic_write(path) as out:
+        buffer: list[str] = []
+        size = 0
+        for chunk in text.chunks():
+            buffer.append(chunk)
+            size += len(chunk)
+            if size > 1 << 20:  # fewer, larger writes
+                out.write("".join(buffer))
+                buffer.clear()
+                size = 0
+        out.write("".join(buffer))
+    return text.triples
 
 
-def turtle_bytes(graph: Graph) -> bytes:
-    """Canonically ordered Turtle of ``graph`` (subjects, then predicates, then objects)."""
-    memo: dict[Node, tuple[str, Any]] = {}  # IRIs repeat: convert each term once
-
-    def term(node: Node) -> tuple[str, Any]:
-        found = memo.get(node)
-        if found is None:
-            found = memo[node] = _ox_term(node)
-        return found
-
-    keyed = sorted((term(s), term(p), term(o)) for s, p, o in graph)
-    prefixes = {prefix: str(ns) for prefix, ns in graph.namespaces()
-                if prefix in PREFIXES or prefix in ("rdf", "rdfs", "xsd", "owl")}
-    data = ox.serialize(
-        (ox.Triple(s[1], p[1], o[1]) for s, p, o in keyed),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=prefixes,
-    )
-    return data or b""
+SHARD_TRIPLES = 1_000_000
+"""Triples per N-Triples shard written by :func:`write_ntriples_shards`."""
 
 
-def _ox_term(term: Node) -> tuple[str, Any]:
-    """(sort key, pyoxigraph term) of an rdflib term."""
-    if isinstance(term, URIRef):
-        node: Any = ox.NamedNode(str(term))
-    elif isinstance(term, BNode):
-        node = ox.BlankNode(str(term))
-    elif isinstance(term, Literal):
-        if term.language:
-            node = ox.Literal(str(term), language=term.language)
+def write_ntriples_shards(
+    turtle: Path, folder: Path, *, shard_triples: int = SHARD_TRIPLES
+) -> list[Path]:
+    """Split a Turtle file into N-Triples files of at most ``shard_triples`` triples each
+    (``graph-00000.nt``, ...), the form every triplestore bulk-loads, in parallel if it can.
+    The folder is replaced as a whole: an interrupted run leaves the previous shards."""
+    import pyoxigraph as ox
+
+    stage = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    names: list[Path] = []
+    try:
+        triples = ox.parse(path=str(turtle), format=ox.RdfFormat.TURTLE)
+        while True:
+            batch = list(itertools.islice(triples, shard_triples))
+            if not batch and names:
+                break
+            name = stage / f"graph-{len(names):05d}.nt"
+            with open(name, "wb") as out:
+                out.write(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
+            names.append(folder / name.name)
+            if len(batch) < shard_triples:
+                break
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
+            os.replace(folder, old)
+            os.replace(stage, folder)
+            shutil.rmtree(old, ignore_errors=True)
         else:
-            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
-            node = ox.Literal(str(term), datatype=datatype)
-    else:  # pragma: no cover - graphs hold no other terms
-        raise TypeError(f"unexpected RDF term {term!r}")
-    return str(node), node
+            os.replace(stage, folder)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return names
 
 
 def write_citations(corpus: Corpus, path: Path) -> int:

@@ -9,20 +9,24 @@ shapes in ontology/shapes.ttl describe what every graph built here satisfies.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
 from kg.pipeline import Corpus
-from kg.resolve import DocumentRecord, slugify
-from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION, RELATION
+from kg.resolve import DocumentRecord, TextCitations, slugify
+from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology.ttl"
 """The ontology (a link to ontology/kg.ttl, shipped in the package as a file)."""
@@ -85,129 +89,402 @@ def body_iri(name: str, place: str | None) -> URIRef:
     return BODY[slugify(f"{name} {place}" if place else name)]
 
 
-@dataclass
-class _Bodies:
-    lexicon: Lexicon
-    graph: Graph
+# --------------------------------------------------------------------------------------------
+# Turtle text: the graph is written as it is made, never held in memory
 
-    def node(self, name: str, place: str | None) -> URIRef:
+
+_ALL_PREFIXES = {**PREFIXES, "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD)}
+_PREFIX_OF = {ns: prefix for prefix, ns in _ALL_PREFIXES.items()}
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def turtle_name(iri: str) -> str:
+    """An IRI as Turtle writes it: a prefixed name ("doc:25-nq-tw-2013") when it is in one of
+    the project's namespaces, else "<iri>"."""
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is not None and _LOCAL_NAME.fullmatch(iri, cut):
+        return f"{prefix}:{iri[cut:]}"
+    return f"<{iri}>"
+
+
+def turtle_string(value: str, suffix: str = "") -> str:
+    """A literal: ``suffix`` is "@vi" or "^^xsd:date" (empty for a plain string)."""
+    return f'"{value.translate(_ESCAPES)}"{suffix}'
+
+
+def turtle_term(node: Node) -> str:
+    """An rdflib term (of the ontology) in Turtle."""
+    if isinstance(node, URIRef):
+        return turtle_name(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return turtle_string(str(node), f"@{node.language}")
+        if node.datatype is not None and node.datatype != XSD.string:
+            return turtle_string(str(node), f"^^{turtle_name(str(node.datatype))}")
+        return turtle_string(str(node))
+    raise TypeError(f"no Turtle form for {node!r}")  # pragma: no cover - no blank nodes
+
+
+# Names of the terms used below, made from the generated vocabulary so a misspelt term fails
+# at import.  (The predicate "a" is rdf:type.)
+_N = SimpleNamespace(**{
+    name: turtle_name(str(term)) for name, term in {
+        "Document": KG.Document, "LegalResource": ELI.LegalResource,
+        "PartyDocument": KG.PartyDocument, "StateDocument": KG.StateDocument,
+        "docKey": KG.docKey, "type_document": ELI.type_document, "id_local": ELI.id_local,
+        "number": ELI.number, "date_document": ELI.date_document, "year": KG.year,
+        "partyTerm": KG.partyTerm, "title": DCTERMS.title, "jurisdiction": KG.jurisdiction,
+        "alternative": DCTERMS.alternative, "ambiguous": KG.ambiguous,
+        "prefLabel": SKOS.prefLabel, "passed_by": ELI.passed_by,
+        "IssuingBody": KG.IssuingBody, "Organization": ELI.Organization,
+        "PartyBody": KG.PartyBody, "StateBody": KG.StateBody, "level": KG.level,
+        "bodyCode": KG.bodyCode, "partOf": KG.partOf, "place": KG.place,
+        "Source": KG.Source, "file": KG.file, "sha256": KG.sha256,
+        "publishedAt": KG.publishedAt, "authorLine": KG.authorLine, "url": KG.url,
+        "isTextOf": KG.isTextOf, "refers_to": ELI.refers_to,
+        "Mention": KG.Mention, "inSource": KG.inSource, "mentions": KG.mentions,
+        "start": KG.start, "end": KG.end, "text": KG.text, "sentence": KG.sentence,
+        "statedDate": KG.statedDate, "statedYear": KG.statedYear,
+        "statedIssuer": KG.statedIssuer, "statedTerm": KG.statedTerm,
+        "statedTitle": KG.statedTitle,
+        "hasConflict": KG.hasConflict, "Conflict": KG.Conflict, "onProperty": KG.onProperty,
+        "conflictValue": KG.conflictValue, "evidence": KG.evidence,
+        "RelationAssertion": KG.RelationAssertion, "subjectDoc": KG.subjectDoc,
+        "objectDoc": KG.objectDoc, "relation": KG.relation, "cue": KG.cue,
+        "evidenceText": KG.evidenceText, "comment": RDFS.comment,
+        "date": XSD.date, "dateTime": XSD.dateTime, "gYear": XSD.gYear, "anyURI": XSD.anyURI,
+    }.items()
+})
+_LEVEL_NAMES = {level: turtle_name(str(iri)) for level, iri in LEVELS.items()}
+_RELATION_NAMES = {name: turtle_name(str(iri)) for name, iri in RELATION_PROPERTIES.items()}
+_DOCUMENT_ONLY_NAMES = {turtle_name(str(iri)) for iri in _DOCUMENT_ONLY}
+_IMPLIED_NAMES = {turtle_name(str(k)): turtle_name(str(v)) for k, v in _IMPLIED.items()}
+_CONFLICT_PROPERTIES = {"date": (ELI.date_document, "date"), "term": (KG.partyTerm, "term")}
+
+
+def _block(subject: str, pairs: list[tuple[str, str]]) -> str:
+    """One Turtle statement: a subject and its predicate-object pairs (objects of one
+    predicate in a row share it: "a kg:Document, eli:LegalResource")."""
+    parts: list[str] = []
+    last = None
+    for p, o in pairs:
+        if p == last:
+            parts.append(f", {o}")
+        else:
+            parts.append(f" ;\n    {p} {o}" if parts else f"{p} {o}")
+            last = p
+    return f"{subject} {''.join(parts)} .\n"
+
+
+@dataclass
+class GraphText:
+    """The graph of a corpus as Turtle, produced piece by piece by :meth:`chunks` (the prefix
+    header first); ``triples`` counts the triples written so far.
+
+    Every triple is written once, in an order fixed by the corpus (documents and bodies by
+    IRI, then each text, in corpus order, with its mentions and relations), so the same
+    corpus always gives the same bytes.  What it keeps while writing is the documents and the
+    relations met, never the triples.
+    """
+
+    corpus: Corpus
+    lexicon: Lexicon = field(default_factory=load_lexicon)
+    triples: int = 0
+    _names: dict[str, str] = field(default_factory=dict)
+    _edges: set[tuple[str, str, str]] = field(default_factory=set)  # direct edges written
+
+    def chunks(self) -> Iterator[str]:
+        """The Turtle text, in pieces."""
+        yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(_ALL_PREFIXES.items()))
+        yield "\n"
+        documents = self.corpus.resolution.documents
+        bodies: dict[str, tuple[str, str | None]] = {}  # IRI -> (name, place)
+        for iri in sorted(documents):
+            yield self._document(documents[iri], bodies)
+        yield from self._bodies(bodies)
+        yield from self._document_types({r.type for r in documents.values()})
+        conflicted = {iri for iri, r in documents.items() if r.conflicts}
+        conflict_evidence: dict[str, list[tuple[Citation, str]]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        for t in self.corpus.texts:  # in corpus order: the first evidence of a relation wins
+            yield self._text(t, conflicted, conflict_evidence, seen)
+        self._edges.clear()
+        for iri in sorted(conflicted):
+            yield self._conflicts(documents[iri], conflict_evidence[iri])
+
+    def name(self, iri: str) -> str:
+        """:func:`turtle_name`, remembered (document and body IRIs recur)."""
+        found = self._names.get(iri)
+        if found is None:
+            found = self._names[iri] = turtle_name(iri)
+        return found
+
+    def _emit(self, subject: str, pairs: list[tuple[str, str]]) -> str:
+        self.triples += len(pairs)
+        return _block(subject, pairs)
+
+    # ---------------------------------------------------------------- documents and bodies
+
+    def _document(self, record: DocumentRecord, bodies: dict[str, tuple[str, str | None]]) -> str:
+        n = _N
+        kind = {"party": n.PartyDocument, "state": n.StateDocument}.get(record.regime)
+        pairs = [("a", n.Document), ("a", n.LegalResource)]
+        if kind:
+            pairs.append(("a", kind))
+        pairs.append((n.docKey, turtle_string(record.key)))
+        type_iri = DOCUMENT_TYPES.get(record.type)
+        if type_iri is not None:
+            pairs.append((n.type_document, self.name(str(type_iri))))
+        if record.symbol:
+            pairs.append((n.id_local, turtle_string(record.symbol)))
+        if record.number:
+            pairs.append((n.number, turtle_string(record.number)))
+        if record.date:
+            pairs.append((n.date_document, turtle_string(record.date, f"^^{n.date}")))
+        if record.year:
+            pairs.append((n.year, turtle_string(f"{record.year:04d}", f"^^{n.gYear}")))
+        if len(record.terms) == 1:
+            pairs.append((n.partyTerm, turtle_string(record.terms[0])))
+        if record.titles:
+            pairs.append((n.title, turtle_string(max(record.titles, key=len), "@vi")))
+        if record.jurisdiction:
+            pairs.append((n.jurisdiction, turtle_string(record.jurisdiction)))
+        if record.name and record.name != record.type:
+            pairs.append((n.alternative, turtle_string(record.name, "@vi")))
+        if record.ambiguous:
+            pairs.append((n.ambiguous, "true"))
+        pairs.append((n.prefLabel, turtle_string(document_label(record), "@vi")))
+        names = list(record.issuers)
+        if not names:
+            inferred = self._body_for_codes(record.issuer_codes)
+            if inferred is not None:
+                names = [inferred.name]
+        passed_by = set()
+        for name in names:
+            # Only lexicon bodies become nodes; other names stay in the mentions' statedIssuer.
+            if name in self.lexicon.body_by_name:
+                passed_by.add(self.name(self._body(name, record.jurisdiction, bodies)))
+        pairs.extend((n.passed_by, b) for b in sorted(passed_by))
+        return self._emit(self.name(record.iri), pairs)
+
+    def _body(self, name: str, place: str | None, bodies: dict[str, tuple[str, str | None]]) -> str:
+        """The IRI of a body (and of the bodies it is part of), noted for :meth:`_bodies`."""
         body = self.lexicon.body_by_name.get(name)
         local = body is not None and body.level != "central"
         place = place if local else None
-        iri = body_iri(name, place)
-        g = self.graph
-        if (iri, RDF.type, KG.IssuingBody) in g:
-            return iri
-        g.add((iri, RDF.type, KG.IssuingBody))
-        g.add((iri, RDF.type, ELI.Organization))
-        label = f"{name} {place}" if place else name
-        g.add((iri, SKOS.prefLabel, Literal(label, lang="vi")))
-        if body is not None:
-            g.add((iri, RDF.type, KG.PartyBody if body.kind == "party" else KG.StateBody))
-            g.add((iri, KG.level, LEVELS[body.level]))
-            for code in body.codes:
-                g.add((iri, KG.bodyCode, Literal(code)))
-            if body.parent is not None:
-                g.add((iri, KG.partOf, self.node(body.parent, place)))
-        if place:
-            g.add((iri, KG.place, Literal(place)))
+        iri = str(body_iri(name, place))
+        if iri not in bodies:
+            bodies[iri] = (name, place)
+            if body is not None and body.parent is not None:
+                self._body(body.parent, place, bodies)
         return iri
 
-    def for_codes(self, codes: Iterable[str]) -> Body | None:
+    def _bodies(self, bodies: dict[str, tuple[str, str | None]]) -> Iterator[str]:
+        n = _N
+        for iri in sorted(bodies):
+            name, place = bodies[iri]
+            body = self.lexicon.body_by_name.get(name)
+            pairs = [("a", n.IssuingBody), ("a", n.Organization)]
+            if body is not None:
+                pairs.append(("a", n.PartyBody if body.kind == "party" else n.StateBody))
+            label = f"{name} {place}" if place else name
+            pairs.append((n.prefLabel, turtle_string(label, "@vi")))
+            if body is not None:
+                pairs.append((n.level, _LEVEL_NAMES[body.level]))
+                pairs.extend((n.bodyCode, turtle_string(code)) for code in sorted(set(body.codes)))
+                if body.parent is not None:
+                    parent = self._body(body.parent, place, bodies)
+                    pairs.append((n.partOf, self.name(parent)))
+            if place:
+                pairs.append((n.place, turtle_string(place)))
+            yield self._emit(self.name(iri), pairs)
+
+    def _body_for_codes(self, codes: Iterable[str]) -> Body | None:
         """The one body whose code is the first issuer code of a symbol, if only one uses it."""
         for code in codes:
             users = [b for b in self.lexicon.bodies if code in b.codes]
             return users[0] if len(users) == 1 else None
         return None
 
+    def _document_types(self, names: set[str]) -> Iterator[str]:
+        """The ontology's description of each document type used (label, notations), so the
+        graph answers "what type is this" on its own."""
+        ontology = _ontology()
+        for name in sorted(names):
+            concept = DOCUMENT_TYPES.get(name)
+            if concept is None:
+                continue
+            pairs = sorted({(turtle_term(p), turtle_term(o))
+                            for p, o in ontology.predicate_objects(concept)})
+            pairs = [("a" if p == "rdf:type" else p, o) for p, o in pairs]
+            if pairs:
+                yield self._emit(self.name(str(concept)), pairs)
 
-def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:
-    """The RDF graph of a corpus: documents, bodies, sources, mentions and relations."""
-    lex = lexicon or load_lexicon()
-    g = new_graph()
-    bodies = _Bodies(lex, g)
-    mentions_in: dict[str, list[tuple[int, int, URIRef]]] = defaultdict(list)
-    # Each document's mentions with the citation behind each, for conflict evidence.
-    mentions_of_doc: dict[str, list[tuple[Citation, URIRef]]] = defaultdict(list)
-    for record in corpus.resolution.documents.values():
-        _add_document(g, record, bodies)
-    _add_document_types(g, {r.type for r in corpus.resolution.documents.values()})
-    for t in corpus.texts:
-        src = URIRef(corpus.source_iris[t.source.path])
-        _add_source(g, src, t.source.path, t.source.metadata, t.source.sha256, t.place)
-        own = corpus.resolution.own_documents.get(t.source.path)
+    # ------------------------------------------------------------------ texts and mentions
+
+    def _text(
+        self,
+        t: TextCitations,
+        conflicted: set[str],
+        conflict_evidence: dict[str, list[tuple[Citation, str]]],
+        seen: set[tuple[str, str, str]],
+    ) -> str:
+        n = _N
+        src_iri = self.corpus.source_iris[t.source.path]
+        src = turtle_name(src_iri)
+        local = src_iri.rsplit("/", 1)[-1]
+        pairs = [("a", n.Source), (n.file, turtle_string(t.source.path))]
+        if t.source.sha256:
+            pairs.append((n.sha256, turtle_string(t.source.sha256)))
+        meta = t.source.metadata
+        if meta.get("title"):
+            pairs.append((n.title, turtle_string(meta["title"], "@vi")))
+        published = meta.get("published")
+        if published:
+            dtype = n.dateTime if "T" in published else n.date
+            pairs.append((n.publishedAt, turtle_string(published, f"^^{dtype}")))
+        if meta.get("author"):
+            pairs.append((n.authorLine, turtle_string(meta["author"])))
+        if meta.get("url"):
+            pairs.append((n.url, turtle_string(meta["url"], f"^^{n.anyURI}")))
+        if t.place:
+            pairs.append((n.place, turtle_string(t.place)))
+        own = self.corpus.resolution.own_documents.get(t.source.path)
         if own is not None:
-            g.add((src, KG.isTextOf, URIRef(own)))
+            pairs.append((n.isTextOf, self.name(own)))
+        cited = sorted({self.name(c.doc_id) for c in t.citations if c.doc_id})
+        pairs.extend((n.refers_to, d) for d in cited)
+        out = [self._emit(src, pairs)]
+        spans: list[tuple[int, int, str]] = []
         for i, c in enumerate(t.citations):
             if not c.doc_id:
                 continue
-            m = _add_mention(g, src, c, t.sentences[i] if i < len(t.sentences) else "")
-            mentions_in[t.source.path].append((c.start, c.end, m))
-            mentions_of_doc[c.doc_id].append((c, m))
-    for record in corpus.resolution.documents.values():
-        if record.conflicts:
-            _add_conflicts(g, record, mentions_of_doc[record.iri])
-    for relation in corpus.relations:
-        _add_relation(g, relation, mentions_in[relation.evidence.file])
-    return g
+            m = f"mention:{local}-{c.start}-{c.end}"
+            spans.append((c.start, c.end, m))
+            sentence = t.sentences[i] if i < len(t.sentences) else ""
+            out.append(self._mention(m, src, c, sentence))
+            if c.doc_id in conflicted:
+                conflict_evidence[c.doc_id].append((c, m))
+        for r in t.relations:
+            key = (r.subject, r.relation, r.object)
+            if key not in seen:
+                seen.add(key)
+                out.append(self._relation(r, spans))
+        return "".join(out)
+
+    def _mention(self, m: str, src: str, c: Citation, sentence: str) -> str:
+        n = _N
+        pairs = [
+            ("a", n.Mention),
+            (n.inSource, src),
+            (n.mentions, self.name(c.doc_id or "")),
+            (n.start, str(c.start)),
+            (n.end, str(c.end)),
+            (n.text, turtle_string(c.text)),
+        ]
+        if sentence:
+            pairs.append((n.sentence, turtle_string(sentence)))
+        if c.date:
+            pairs.append((n.statedDate, turtle_string(c.date, f"^^{n.date}")))
+        elif c.year:
+            pairs.append((n.statedYear, turtle_string(f"{c.year:04d}", f"^^{n.gYear}")))
+        if c.issuer:
+            pairs.append((n.statedIssuer, turtle_string(c.issuer)))
+        if c.term:
+            pairs.append((n.statedTerm, turtle_string(c.term)))
+        if c.title:
+            pairs.append((n.statedTitle, turtle_string(c.title)))
+        return self._emit(m, pairs)
+
+    def _relation(self, r: Relation, spans: list[tuple[int, int, str]]) -> str:
+        n = _N
+        prop = _RELATION_NAMES[r.relation]
+        if r.subject_is_source and prop in _DOCUMENT_ONLY_NAMES:
+            return ""  # a report does not repeal; only a document can
+        subject, obj = self.name(r.subject), self.name(r.object)
+        direct = [(prop, obj)]
+        if prop in _IMPLIED_NAMES:
+            direct.append((_IMPLIED_NAMES[prop], obj))
+        # "follows up" also writes "implements", which another sentence may state too.
+        direct = [(p, o) for p, o in direct if (subject, p, o) not in self._edges]
+        self._edges.update((subject, p, o) for p, o in direct)
+        out = [self._emit(subject, direct)] if direct else []
+        digest = hashlib.sha1(f"{r.subject} {r.relation} {r.object}".encode()).hexdigest()[:16]
+        ev = r.evidence
+        pairs = [
+            ("a", n.RelationAssertion),
+            (n.subjectDoc, subject),
+            (n.objectDoc, obj),
+            (n.relation, prop),
+        ]
+        if r.cue:
+            pairs.append((n.cue, turtle_string(r.cue)))
+        pairs.append((n.evidenceText, turtle_string(ev.sentence)))
+        pairs.extend((n.evidence, m) for start, end, m in spans
+                     if ev.start <= start and end <= ev.end)
+        pairs.append((n.comment, turtle_string(f"{ev.file}:{ev.start}-{ev.end}")))
+        out.append(self._emit(f"relation:{digest}", pairs))
+        return "".join(out)
+
+    def _conflicts(self, record: DocumentRecord, mentions: list[tuple[Citation, str]]) -> str:
+        n = _N
+        out = []
+        for name in record.conflicts:
+            if name not in _CONFLICT_PROPERTIES:
+                continue
+            prop, field_name = _CONFLICT_PROPERTIES[name]
+            node = turtle_name(str(CONFLICT[f"{record.iri.rsplit('/', 1)[-1]}-{name}"]))
+            out.append(self._emit(self.name(record.iri), [(n.hasConflict, node)]))
+            pairs = [("a", n.Conflict), (n.onProperty, turtle_name(str(prop)))]
+            values = record.dates if name == "date" else record.terms
+            suffix = f"^^{n.date}" if name == "date" else ""
+            pairs.extend((n.conflictValue, turtle_string(v, suffix)) for v in sorted(set(values)))
+            pairs.extend((n.evidence, m) for c, m in mentions if getattr(c, field_name))
+            out.append(self._emit(node, pairs))
+        return "".join(out)
+
+
+def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:
+    """The RDF graph of a corpus in memory (rdflib), for small corpora, tests and the graph
+    page; ``kg build`` writes the same triples as Turtle without holding them
+    (:class:`GraphText`)."""
+    text = "".join(GraphText(corpus, lexicon or load_lexicon()).chunks())
+    return graph_of_turtle(text.encode("utf-8"))
+
+
+def graph_of_turtle(data: bytes) -> Graph:
+    """An rdflib graph of Turtle text, parsed by Oxigraph (many times faster than rdflib's
+    own parser), with the project's prefixes bound."""
+    import pyoxigraph as ox
+
+    graph = new_graph()
+    memo: dict[Any, Node] = {}
+
+    def term(node: Any) -> Node:
+        found = memo.get(node)
+        if found is None:
+            if isinstance(node, ox.NamedNode):
+                found = URIRef(node.value)
+            elif node.language:
+                found = Literal(node.value, lang=node.language)
+            elif node.datatype.value == str(XSD.string):
+                found = Literal(node.value)
+            else:
+                found = Literal(node.value, datatype=URIRef(node.datatype.value))
+            memo[node] = found
+        return found
+
+    add = graph.add
+    for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
+        add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    return graph
 
 
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
-
-
-def _add_document_types(g: Graph, names: set[str]) -> None:
-    """Copy the ontology's description of each document type used (label, notations), so the
-    graph answers "what type is this" on its own."""
-    ontology = _ontology()
-    for name in sorted(names):
-        concept = DOCUMENT_TYPES.get(name)
-        if concept is None:
-            continue
-        for p, o in ontology.predicate_objects(concept):
-            g.add((concept, p, o))
-
-
-def _add_document(g: Graph, record: DocumentRecord, bodies: _Bodies) -> None:
-    doc = URIRef(record.iri)
-    g.add((doc, RDF.type, KG.Document))
-    g.add((doc, RDF.type, ELI.LegalResource))
-    if record.regime in ("party", "state"):
-        kind = KG.PartyDocument if record.regime == "party" else KG.StateDocument
-        g.add((doc, RDF.type, kind))
-    g.add((doc, KG.docKey, Literal(record.key)))
-    type_iri = DOCUMENT_TYPES.get(record.type)
-    if type_iri is not None:
-        g.add((doc, ELI.type_document, type_iri))
-    if record.symbol:
-        g.add((doc, ELI.id_local, Literal(record.symbol)))
-    if record.number:
-        g.add((doc, ELI.number, Literal(record.number)))
-    if record.date:
-        g.add((doc, ELI.date_document, Literal(record.date, datatype=XSD.date)))
-    if record.year:
-        g.add((doc, KG.year, Literal(f"{record.year:04d}", datatype=XSD.gYear)))
-    if len(record.terms) == 1:
-        g.add((doc, KG.partyTerm, Literal(record.terms[0])))
-    if record.titles:
-        g.add((doc, DCTERMS.title, Literal(max(record.titles, key=len), lang="vi")))
-    if record.jurisdiction:
-        g.add((doc, KG.jurisdiction, Literal(record.jurisdiction)))
-    if record.name and record.name != record.type:
-        g.add((doc, DCTERMS.alternative, Literal(record.name, lang="vi")))
-    if record.ambiguous:
-        g.add((doc, KG.ambiguous, Literal(True)))
-    g.add((doc, SKOS.prefLabel, Literal(document_label(record), lang="vi")))
-    names = list(record.issuers)
-    if not names:
-        inferred = bodies.for_codes(record.issuer_codes)
-        if inferred is not None:
-            names = [inferred.name]
-    for name in names:
-        # Only lexicon bodies become nodes; other names stay in the mentions' statedIssuer.
-        if name in bodies.lexicon.body_by_name:
-            g.add((doc, ELI.passed_by, bodies.node(name, record.jurisdiction)))
 
 
 def document_label(record: DocumentRecord) -> str:
@@ -221,95 +498,3 @@ def document_label(record: DocumentRecord) -> str:
     if year and not (record.symbol and f"/{year}/" in record.symbol):
         label += f" ({year})"
     return label
-
-
-def _add_source(
-    g: Graph, src: URIRef, path: str, meta: Mapping[str, str], sha256: str, place: str | None
-) -> None:
-    g.add((src, RDF.type, KG.Source))
-    g.add((src, KG.file, Literal(path)))
-    if sha256:
-        g.add((src, KG.sha256, Literal(sha256)))
-    if meta.get("title"):
-        g.add((src, DCTERMS.title, Literal(meta["title"], lang="vi")))
-    published = meta.get("published")
-    if published:
-        dtype = XSD.dateTime if "T" in published else XSD.date
-        g.add((src, KG.publishedAt, Literal(published, datatype=dtype)))
-    if meta.get("author"):
-        g.add((src, KG.authorLine, Literal(meta["author"])))
-    if meta.get("url"):
-        g.add((src, KG.url, Literal(meta["url"], datatype=XSD.anyURI)))
-    if place:
-        g.add((src, KG.place, Literal(place)))
-
-
-def _add_mention(g: Graph, src: URIRef, c: Citation, sentence: str) -> URIRef:
-    m = mention_iri(str(src), c)
-    g.add((m, RDF.type, KG.Mention))
-    g.add((m, KG.inSource, src))
-    g.add((m, KG.mentions, URIRef(c.doc_id or "")))
-    g.add((src, ELI.refers_to, URIRef(c.doc_id or "")))
-    g.add((m, KG.start, Literal(c.start)))
-    g.add((m, KG.end, Literal(c.end)))
-    g.add((m, KG.text, Literal(c.text)))
-    if sentence:
-        g.add((m, KG.sentence, Literal(sentence)))
-    if c.date:
-        g.add((m, KG.statedDate, Literal(c.date, datatype=XSD.date)))
-    elif c.year:
-        g.add((m, KG.statedYear, Literal(f"{c.year:04d}", datatype=XSD.gYear)))
-    if c.issuer:
-        g.add((m, KG.statedIssuer, Literal(c.issuer)))
-    if c.term:
-        g.add((m, KG.statedTerm, Literal(c.term)))
-    if c.title:
-        g.add((m, KG.statedTitle, Literal(c.title)))
-    return m
-
-
-_CONFLICT_PROPERTIES = {"date": (ELI.date_document, "date"), "term": (KG.partyTerm, "term")}
-
-
-def _add_conflicts(
-    g: Graph, record: DocumentRecord, mentions: list[tuple[Citation, URIRef]]
-) -> None:
-    for name in record.conflicts:
-        if name not in _CONFLICT_PROPERTIES:
-            continue
-        prop, field_name = _CONFLICT_PROPERTIES[name]
-        node = CONFLICT[f"{record.iri.rsplit('/', 1)[-1]}-{name}"]
-        g.add((URIRef(record.iri), KG.hasConflict, node))
-        g.add((node, RDF.type, KG.Conflict))
-        g.add((node, KG.onProperty, prop))
-        values = record.dates if name == "date" else record.terms
-        for value in values:
-            lit = Literal(value, datatype=XSD.date) if name == "date" else Literal(value)
-            g.add((node, KG.conflictValue, lit))
-        for c, m in mentions:
-            if getattr(c, field_name):
-                g.add((node, KG.evidence, m))
-
-
-def _add_relation(g: Graph, r: Relation, mentions: list[tuple[int, int, URIRef]]) -> None:
-    prop = RELATION_PROPERTIES[r.relation]
-    if r.subject_is_source and prop in _DOCUMENT_ONLY:
-        return  # a report does not repeal; only a document can
-    subject, obj = URIRef(r.subject), URIRef(r.object)
-    g.add((subject, prop, obj))
-    if prop in _IMPLIED:
-        g.add((subject, _IMPLIED[prop], obj))
-    digest = hashlib.sha1(f"{r.subject} {r.relation} {r.object}".encode()).hexdigest()[:16]
-    node = RELATION[digest]
-    g.add((node, RDF.type, KG.RelationAssertion))
-    g.add((node, KG.subjectDoc, subject))
-    g.add((node, KG.objectDoc, obj))
-    g.add((node, KG.relation, prop))
-    if r.cue:
-        g.add((node, KG.cue, Literal(r.cue)))
-    g.add((node, KG.evidenceText, Literal(r.evidence.sentence)))
-    ev = r.evidence
-    for start, end, m in mentions:
-        if ev.start <= start and end <= ev.end:
-            g.add((node, KG.evidence, m))
-    g.add((node, RDFS.comment, Literal(f"{ev.file}:{ev.start}-{ev.end}")))

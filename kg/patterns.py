@@ -231,7 +231,8 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     # (BENCHMARKS.md).
     all_words = [w for t in lex.types for w in t.words]
     trigger_words = rf"{literal_trie([w.lower() for w in all_words])}(?!\w)"
-    trigger_digits = rf"\d\d{{0,5}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"  # \d first: fast skip
+    # (\d first: the regex engine skips ahead to digits)
+    trigger_digits = rf"\d\d{{0,5}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
     units = _alternation(list(lex.cues["units"]["words"]))
     aliases = [a for b in lex.bodies for a in b.aliases]
     aliases.sort(key=lambda a: (-len(a), a))

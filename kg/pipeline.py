@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from kg.cache import AnalysisCache
 from kg.extract import default_finder, find_citations
-from kg.models import Citation, Relation, SourceInfo, SourceText
+from kg.models import Citation, ReadError, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
 from kg.places import detect_place
+from kg.read import FileInput, Input
 from kg.relate import find_relations, first_of_each, sentence_text
 from kg.resolve import (
     Resolution,
@@ -97,31 +98,52 @@ def analyse_text(source: SourceText, *, for_graph: bool = True) -> TextCitations
         citations=tuple(citations),
         place=place,
         own=own,
-        sentences=(
-            tuple(sentence_text(text, c.start, c.end) for c in citations) if for_graph else ()
-        ),
+        sentences=_sentences(text, citations) if for_graph else (),
         relations=tuple(relations),
         sidebar=tuple(sidebar),
     )
 
 
+def _sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ...]:
+    """The sentence of each citation; citations of one sentence share one string (in memory
+    and when sent between processes)."""
+    shared: dict[str, str] = {}
+    return tuple(
+        shared.setdefault(s, s) for s in (sentence_text(text, c.start, c.end) for c in citations)
+    )
+
+
+Analysed = tuple[TextCitations | ReadError, bool]
+"""One input's result (or the reason it could not be read) and whether it came from the
+cache."""
+
+
 def build_corpus(
-    sources: Iterable[SourceText],
+    inputs: Iterable[Input],
     *,
     workers: int = 1,
     on_text: Callable[[TextCitations], None] | None = None,
+    on_error: Callable[[ReadError], None] | None = None,
     cache: AnalysisCache | None = None,
     update: bool = False,
+    cluster: str | None = None,
 ) -> Corpus:
-    """Extract, resolve and relate a corpus of texts (already read and normalised).
+    """Read, extract, resolve and relate a corpus of texts.
 
-    With ``workers`` > 1 the texts are analysed by that many processes, in input order; only
-    their results (citations, sentences, relations: no texts) are kept in memory.  With a
+    ``inputs`` are texts already read or files to read (:func:`kg.read.iter_inputs`); files
+    are read where they are analysed.  With ``workers`` > 1 that happens in that many
+    processes, with ``cluster`` (a Dask scheduler address, ``tcp://HOST:PORT``) on the
+    cluster's workers; results come back in input order and only they (citations, sentences,
+    relations: no texts) are kept.  Inputs that cannot be read go to ``on_error``.  With a
     ``cache``, a text whose content was analysed before is not analysed again, and with
-    ``update`` the texts of earlier builds that are not among ``sources`` stay in the corpus.
+    ``update`` the texts of earlier builds that are not among ``inputs`` stay in the corpus.
     """
     analysed: list[TextCitations] = []
-    for result in analyse_all(sources, workers=workers, cache=cache):
+    for result in analyse_all(inputs, workers=workers, cache=cache, cluster=cluster):
+        if isinstance(result, ReadError):
+            if on_error is not None:
+                on_error(result)
+            continue
         analysed.append(result)
         if cache is not None:
             cache.put(result)
@@ -138,40 +160,65 @@ def build_corpus(
 
 
 def analyse_all(
-    sources: Iterable[SourceText], *, workers: int = 1, cache: AnalysisCache | None = None
-) -> Iterator[TextCitations]:
-    """:func:`analyse_text` over every source, in order, in ``workers`` processes; results
-    the cache holds are taken from it."""
-    job = partial(_analyse_cached, cache.folder if cache is not None else None)
+    inputs: Iterable[Input],
+    *,
+    workers: int = 1,
+    cache: AnalysisCache | None = None,
+    cluster: str | None = None,
+) -> Iterator[TextCitations | ReadError]:
+    """:func:`analyse_text` over every input, in order, in ``workers`` processes or on a Dask
+    ``cluster``; results the cache holds are taken from it (not on a cluster, whose workers
+    cannot see the cache folder)."""
+    if cluster is not None:
+        from kg.distributed import map_on_cluster
+
+        shipped = (i.with_bytes() if isinstance(i, FileInput) else i for i in inputs)
+        results: Iterable[list[Analysed]] = map_on_cluster(
+            partial(analyse_input, None), shipped, cluster
+        )
+        yield from _count(results, None)
+        return
+    job = partial(analyse_input, cache.folder if cache is not None else None)
     if workers <= 1:
-        results: Iterable[tuple[TextCitations, bool]] = map(job, sources)
-        yield from _count(results, cache)
+        yield from _count(map(job, inputs), cache)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
-        yield from _count(pool.imap(job, sources, chunksize=4), cache)
+        yield from _count(pool.imap(job, inputs, chunksize=4), cache)
 
 
 def _count(
-    results: Iterable[tuple[TextCitations, bool]], cache: AnalysisCache | None
-) -> Iterator[TextCitations]:
-    for result, cached in results:
-        if cache is not None:
-            if cached:
-                cache.hits += 1
-            else:
-                cache.misses += 1
-        yield result
+    results: Iterable[list[Analysed]], cache: AnalysisCache | None
+) -> Iterator[TextCitations | ReadError]:
+    for batch in results:
+        for result, cached in batch:
+            if cache is not None and not isinstance(result, ReadError):
+                if cached:
+                    cache.hits += 1
+                else:
+                    cache.misses += 1
+            yield result
 
 
-def _analyse_cached(folder: Path | None, source: SourceText) -> tuple[TextCitations, bool]:
-    """One text's analysis, from the cache folder when it holds this content (runs in the
-    worker processes, so it takes the folder, not the cache object)."""
-    if folder is not None:
-        cached = AnalysisCache(folder).get(source.path, source.sha256)
-        if cached is not None:
-            return cached, True
-    return analyse_text(source), False
+def analyse_input(folder: Path | None, item: Input) -> list[Analysed]:
+    """Read one input (a file may hold several texts) and analyse each text, from the cache
+    folder when it holds this content.  Runs in worker processes and on cluster workers, so
+    it takes the cache's folder, not the cache object."""
+    if isinstance(item, ReadError):
+        return [(item, False)]
+    sources = item.read() if isinstance(item, FileInput) else [item]
+    out: list[Analysed] = []
+    for source in sources:
+        if isinstance(source, ReadError):
+            out.append((source, False))
+            continue
+        if folder is not None:
+            cached = AnalysisCache(folder).get(source.path, source.sha256)
+            if cached is not None:
+                out.append((cached, True))
+                continue
+        out.append((analyse_text(source), False))
+    return out
 
 
 def corpus_of(resolution: Resolution) -> Corpus:

@@ -50,14 +50,42 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def iter_sources(
-    inputs: Sequence[str], options: ReadOptions | None = None
-) -> Iterator[SourceText | ReadError]:
-    """Read every input in order: ``-`` is standard input, a directory is walked recursively
-    (files with a supported ending, filtered by the include and exclude globs, sorted by path).
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    """One file that holds one text, to be read later: in a worker process (which reads it
+    from disk) or on a cluster (``raw`` carries its bytes, so the worker needs no access to
+    this machine's files)."""
 
-    A JSON Lines file yields one item per record.  Nothing is read before it is asked for.
-    """
+    path: str
+    options: ReadOptions = ReadOptions()
+    raw: bytes | None = None
+
+    def read(self) -> list[SourceText | ReadError]:
+        """The file's text (or the reason it has none); never raises for bad input."""
+        if self.raw is None:
+            return list(iter_file(Path(self.path), self.options))
+        fmt = format_of_suffix(Path(self.path).suffix) or sniff_format(self.raw)
+        return list(_read_raw(self.raw, self.path, fmt, self.options))
+
+    def with_bytes(self) -> FileInput | ReadError:
+        """The same input carrying its bytes (read here, size limit checked)."""
+        refused = _check_size(Path(self.path), self.options)
+        if refused is not None:
+            return refused
+        raw = _read_all(Path(self.path))
+        if isinstance(raw, ReadError):
+            return raw
+        return FileInput(self.path, self.options, raw)
+
+
+Input = FileInput | SourceText | ReadError
+"""What :func:`iter_inputs` yields: a file to read later, a text already read (standard
+input, a JSON Lines record), or an input that could not be read."""
+
+
+def iter_inputs(inputs: Sequence[str], options: ReadOptions | None = None) -> Iterator[Input]:
+    """Every input in order, as :func:`iter_sources` reads them, but files of one text are
+    left unread (:class:`FileInput`), so that reading them can run in parallel."""
     opts = options or ReadOptions()
     for item in inputs:
         if item == "-":
@@ -68,13 +96,52 @@ def iter_sources(
             found = False
             for file in _walk(path, opts):
                 found = True
-                yield from iter_file(file, opts)
+                yield from _file_inputs(file, opts)
             if not found:
                 yield ReadError(item, _no_texts_reason(opts))
         elif path.exists():
-            yield from iter_file(path, opts)
+            yield from _file_inputs(path, opts)
         else:
             yield ReadError(item, "no such file or directory")
+
+
+def _file_inputs(path: Path, opts: ReadOptions) -> Iterator[Input]:
+    if format_of_suffix(path.suffix) == "jsonl":
+        yield from iter_file(path, opts)  # many texts: read here, record by record
+    else:
+        yield FileInput(str(path), opts)
+
+
+def count_inputs(inputs: Sequence[str], options: ReadOptions | None = None) -> int | None:
+    """How many texts the inputs hold, counted without reading them; None when that cannot
+    be known beforehand (standard input, JSON Lines files)."""
+    opts = options or ReadOptions()
+    count = 0
+    for item in inputs:
+        path = Path(item)
+        if item == "-":
+            return None
+        files = _walk(path, opts) if path.is_dir() else iter([path] if path.exists() else [])
+        for file in files:
+            if format_of_suffix(file.suffix) == "jsonl":
+                return None
+            count += 1
+    return count
+
+
+def iter_sources(
+    inputs: Sequence[str], options: ReadOptions | None = None
+) -> Iterator[SourceText | ReadError]:
+    """Read every input in order: ``-`` is standard input, a directory is walked recursively
+    (files with a supported ending, filtered by the include and exclude globs, sorted by path).
+
+    A JSON Lines file yields one item per record.  Nothing is read before it is asked for.
+    """
+    for item in iter_inputs(inputs, options):
+        if isinstance(item, FileInput):
+            yield from item.read()
+        else:
+            yield item
 
 
 def _no_texts_reason(opts: ReadOptions) -> str:

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.export import write_turtle
-from kg.graph import build_graph
 from kg.models import SourceText
 from kg.pipeline import build_corpus
 from kg.read import iter_sources
@@ -71,7 +70,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sources = [s for s in iter_sources([str(texts)]) if isinstance(s, SourceText)]
     corpus = build_corpus(sources)
     folder = root / "out"
-    write_turtle(build_graph(corpus), folder / "graph.ttl")
+    write_turtle(corpus, folder / "graph.ttl")
     build_store(folder / "graph.ttl", folder / "store")
     return folder
 
