@@ -22,7 +22,7 @@ import click
 from kg import __version__
 from kg.evaluate import GoldFormatError, evaluate, format_score, load_gold
 from kg.models import Citation, ReadError, SourceText
-from kg.pipeline import analyse_text, build_corpus, extract_citations
+from kg.pipeline import Corpus, analyse_text, build_corpus, extract_citations
 from kg.read import (
     DEFAULT_MAX_BYTES,
     ReadOptions,
@@ -351,9 +351,11 @@ def build(
             click.echo(f"kg: graph.html not drawn: {nodes:,} documents and texts are more than "
                        f"one page shows ({HTML_MAX_NODES:,}); query the store instead "
                        "(kg query, kg trace, kg serve)", err=True)
+        summary = _build_summary(corpus)
         if not no_store:
             from kg.store import build_store
 
+            del corpus, documents  # the store's bulk load needs the memory more
             build_store(stage / "graph.ttl", out_dir / "store")
         for written in sorted(stage.iterdir()):
             target = out_dir / written.name
@@ -362,23 +364,32 @@ def build(
             os.replace(written, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    warnings = sum(len(c.warnings) for t in corpus.texts for c in t.citations)
-    conflicts = sum(1 for d in documents if d.conflicts)
-    ambiguous = sum(1 for d in documents if d.ambiguous)
-    bodies = len({b for d in documents for b in d.issuers})
     reused = f", {cache.hits} unchanged" if cache.hits else ""
     sys.stdout.flush()
     click.echo(
-        f"kg: {len(corpus.texts)} texts ({texts} read{reused}), {n_citations} citations, "
-        f"{len(documents)} documents, {bodies} bodies, {n_relations} relations, "
-        f"{triples} triples; {conflicts} conflicts, {ambiguous} ambiguous, "
-        f"{warnings} warnings"
+        f"kg: {summary['texts']} texts ({texts} read{reused}), {n_citations} citations, "
+        f"{summary['documents']} documents, {summary['bodies']} bodies, {n_relations} "
+        f"relations, {triples} triples; {summary['conflicts']} conflicts, "
+        f"{summary['ambiguous']} ambiguous, {summary['warnings']} warnings"
         + (f"; {failed} inputs failed" if failed else "")
         + f" -> {out_dir}/",
         err=True,
     )
     if failed:
         sys.exit(EXIT_SOME_FAILED)
+
+
+def _build_summary(corpus: Corpus) -> dict[str, int]:
+    """The counts kg build reports at the end."""
+    documents = corpus.resolution.documents.values()
+    return {
+        "texts": len(corpus.texts),
+        "documents": len(documents),
+        "bodies": len({b for d in documents for b in d.issuers}),
+        "conflicts": sum(1 for d in documents if d.conflicts),
+        "ambiguous": sum(1 for d in documents if d.ambiguous),
+        "warnings": sum(len(c.warnings) for t in corpus.texts for c in t.citations),
+    }
 
 
 HTML_MAX_NODES = 10_000

@@ -1,15 +1,19 @@
 """Build throughput at growing corpus sizes: texts/s, time per stage, peak memory, triples.
 
 The corpus is made of the real texts of ../shared/corpus (and seeds), repeated until the
-wanted number of texts; each copy gets its own file name, and its first line a copy number,
-so every text is a distinct source with distinct content (no cache hits).  Each size runs in
-a fresh process, so peak memory (ru_maxrss) is that size's own.
+wanted number of texts and written as files into a folder; each copy gets its own file name
+and a first line "Bản sao N", so every text is a distinct source with distinct content (no
+cache hits).  For each size, in fresh processes:
 
-    .venv/bin/python scripts/bench_build.py --sizes 1000,10000 --workers 2
+* the stages, timed one by one with the functions ``kg build`` calls: analyse (read, decode,
+  extract, sentences, relations; in --workers processes), resolve (across texts), graph
+  (Turtle written as it is made), jsonl (citations and relations), store (Oxigraph bulk load);
+* then ``kg build FOLDER --workers N --no-html`` itself, end to end, for the total.
 
-Prints one Markdown table row per size; stages: read (decode + NFC), analyse (extract,
-sentences, relations; in --workers processes), resolve (across texts), graph (RDF triples),
-write (Turtle, JSON Lines), store (Oxigraph bulk load).
+    .venv/bin/python scripts/bench_build.py --sizes 1000,10000,100000 --workers 2
+
+Prints one Markdown table row per size.  Peak memory is the largest resident size of the main
+process and of any one worker (ru_maxrss).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,68 +36,78 @@ def shared_dir(given: str | None) -> Path:
     return Path(given or os.environ.get("KG_SHARED") or ROOT.parent / "shared")
 
 
-def run_one(size: int, workers: int, shared: Path) -> dict[str, float]:
-    """Build a corpus of ``size`` texts in this process and time each stage."""
+def make_corpus(size: int, shared: Path, folder: Path) -> int:
+    """Write ``size`` texts into ``folder`` (100 per subfolder); returns the bytes written."""
+    files = sorted((shared / "corpus").rglob("*.txt")) + sorted((shared / "seeds").glob("*.txt"))
+    raws = [f.read_bytes() for f in files]
+    total = 0
+    for i in range(size):
+        copy, k = divmod(i, len(raws))
+        sub = folder / f"{i // 100:05d}"
+        if i % 100 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        data = f"Bản sao {copy}\n".encode() + raws[k]
+        (sub / f"t{i:06d}-{files[k].name}").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def run_stages(folder: Path, workers: int) -> dict[str, float]:
+    """Build the corpus in ``folder`` stage by stage in this process and time each stage."""
     from kg.export import write_citations, write_relations, write_turtle
-    from kg.graph import build_graph
-    from kg.models import SourceText
+    from kg.models import ReadError
     from kg.pipeline import analyse_all, corpus_of
-    from kg.read import read_bytes
+    from kg.read import iter_inputs
     from kg.resolve import resolve_corpus
     from kg.store import build_store
 
-    files = sorted((shared / "corpus").rglob("*.txt")) + sorted((shared / "seeds").glob("*.txt"))
-    raws = [f.read_bytes() for f in files]
     times: dict[str, float] = {}
-
-    def sources() -> object:
-        for i in range(size):
-            raw = raws[i % len(raws)]
-            copy = i // len(raws)
-            name = f"t{i:06d}-{files[i % len(files)].name}"
-            yield read_bytes(f"Bản sao {copy}\n".encode() + raw, name)
-
     t0 = time.perf_counter()
-    read_time = 0.0
-
-    def timed_sources() -> object:
-        nonlocal read_time
-        it = iter(sources())  # type: ignore[call-overload]
-        while True:
-            t = time.perf_counter()
-            try:
-                item = next(it)
-            except StopIteration:
-                return
-            read_time += time.perf_counter() - t
-            if isinstance(item, SourceText):
-                yield item
-
-    analysed = list(analyse_all(timed_sources(), workers=workers))  # type: ignore[arg-type]
-    times["read"] = read_time
-    times["analyse"] = time.perf_counter() - t0 - read_time
+    analysed = [r for r in analyse_all(iter_inputs([str(folder)]), workers=workers)
+                if not isinstance(r, ReadError)]
+    times["analyse"] = time.perf_counter() - t0
     t = time.perf_counter()
     corpus = corpus_of(resolve_corpus(analysed))
+    del analysed
     times["resolve"] = time.perf_counter() - t
-    t = time.perf_counter()
-    graph = build_graph(corpus)
-    times["graph"] = time.perf_counter() - t
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
         out = Path(tmp)
         t = time.perf_counter()
-        write_turtle(graph, out / "graph.ttl")
+        triples = write_turtle(corpus, out / "graph.ttl")
+        times["graph"] = time.perf_counter() - t
+        t = time.perf_counter()
         write_citations(corpus, out / "citations.jsonl")
         write_relations(corpus, out / "relations.jsonl")
-        times["write"] = time.perf_counter() - t
+        times["jsonl"] = time.perf_counter() - t
         t = time.perf_counter()
         build_store(out / "graph.ttl", out / "store")
         times["store"] = time.perf_counter() - t
     times["total"] = time.perf_counter() - t0
-    times["triples"] = float(len(graph))
+    times["triples"] = float(triples)
     times["citations"] = float(sum(len(x.citations) for x in corpus.texts))
     times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     times["children_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return times
+
+
+def run_cli(folder: Path, workers: int, out: Path) -> dict[str, float]:
+    """``kg build`` end to end in a child process: wall time and peak memory."""
+    kg = Path(sys.executable).with_name("kg")
+    shutil.rmtree(out, ignore_errors=True)
+    # A wrapper process runs kg build, so its peak is measured apart from this process's
+    # other children (ru_maxrss of children is the largest of all of them).
+    wrapper = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], "
+               "capture_output=True, text=True); sys.stderr.write(done.stderr); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+               "sys.exit(done.returncode)")
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", wrapper, str(kg), "build", str(folder), "-o",
+                           str(out), "--workers", str(workers), "--no-html"],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"kg build failed: {done.stderr.strip()[-300:]}")
+    return {"cli_total": wall, "cli_peak_mb": int(done.stdout.split()[-1]) / 1024}
 
 
 def main() -> None:
@@ -100,32 +115,48 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated text counts")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--shared", default=None, help="the shared folder (default ../shared)")
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child mode
+    parser.add_argument("--keep", type=Path, help="build the corpora and kg build's outputs "
+                        "in this folder and keep them (default: a temporary folder, removed)")
+    parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
-    shared = shared_dir(args.shared)
-    if args.one is not None:
-        print(json.dumps(run_one(args.one, args.workers, shared)))
+    if args.stages is not None:
+        print(json.dumps(run_stages(args.stages, args.workers)))
         return
-    print("| texts | workers | total s | texts/s | read | analyse | resolve | graph | write "
-          "| store | citations | triples | peak MB (main) | peak MB (worker) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size in (int(s) for s in args.sizes.split(",")):
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--workers", str(args.workers),
-             "--shared", str(shared)],
-            capture_output=True, text=True, check=False,
-        )
-        if done.returncode != 0:
-            print(f"| {size} | failed: {done.stderr.strip().splitlines()[-1:]} |")
-            continue
-        r = json.loads(done.stdout.strip().splitlines()[-1])
-        print(
-            f"| {size} | {args.workers} | {r['total']:.1f} | {size / r['total']:.1f} "
-            f"| {r['read']:.1f} | {r['analyse']:.1f} | {r['resolve']:.1f} | {r['graph']:.1f} "
-            f"| {r['write']:.1f} | {r['store']:.1f} | {int(r['citations'])} "
-            f"| {int(r['triples'])} | {r['peak_mb']:.0f} | {r['children_peak_mb']:.0f} |",
-            flush=True,
-        )
+    shared = shared_dir(args.shared)
+    base = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    print("| texts | MB | workers | stages s | texts/s | analyse | resolve | graph | jsonl "
+          "| store | citations | triples | peak MB (main) | peak MB (worker) "
+          "| kg build s | kg build texts/s | kg build peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            folder = base / f"corpus-{size}"
+            if not folder.exists():
+                mb = make_corpus(size, shared, folder) / 1e6
+            else:
+                mb = sum(f.stat().st_size for f in folder.rglob("*.txt")) / 1e6
+            done = subprocess.run(
+                [sys.executable, __file__, "--stages", str(folder), "--workers",
+                 str(args.workers)], capture_output=True, text=True, check=False,
+            )
+            if done.returncode != 0:
+                print(f"| {size} | failed: {done.stderr.strip().splitlines()[-1:]} |")
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            out = base / f"out-{size}"  # kept with --keep: its store is what bench_store reads
+            cli = run_cli(folder, args.workers, out)
+            print(
+                f"| {size} | {mb:.0f} | {args.workers} | {r['total']:.1f} "
+                f"| {size / r['total']:.1f} | {r['analyse']:.1f} | {r['resolve']:.1f} "
+                f"| {r['graph']:.1f} | {r['jsonl']:.1f} | {r['store']:.1f} "
+                f"| {int(r['citations'])} | {int(r['triples'])} | {r['peak_mb']:.0f} "
+                f"| {r['children_peak_mb']:.0f} | {cli['cli_total']:.1f} "
+                f"| {size / cli['cli_total']:.1f} | {cli['cli_peak_mb']:.0f} |",
+                flush=True,
+            )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,16 @@ import sys
 import time
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import cloudpickle
 import distributed
+import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.distributed import ClusterError, map_on_cluster
 from kg.models import SourceText
 from kg.pipeline import analyse_text
@@ -197,3 +201,68 @@ def test_kg_analysis_on_the_cluster_equals_in_process(address: str) -> None:
     assert sum(len(t.citations) for t in local) >= 5  # the sentences do cite documents
     remote = list(map_on_cluster(analyse_text, sources, address, batch_size=2))
     assert remote == local
+
+
+# --------------------------------------------------------------------------------------------
+# kg build --dask: the same outputs as a build in one process
+
+BUILD_TEXTS = {
+    "bao-cao-1.txt": (
+        "Báo cáo kết quả 5 năm thực hiện Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp "
+        "hành Trung ương về công tác dân vận. Thực hiện Kế hoạch số 21-KH/TU của Tỉnh ủy, "
+        "các huyện đã tổ chức quán triệt."
+    ),
+    "bao-cao-2.txt": (
+        "Thực hiện Chỉ thị số 16/CT-TTg ngày 31/3/2020 của Thủ tướng Chính phủ, tỉnh đã triển "
+        "khai các biện pháp phòng, chống dịch. Căn cứ Nghị định 30/2020/NĐ-CP về công tác văn thư."
+    ),
+    "ke-hoach.txt": (
+        "UBND TỈNH BÌNH PHƯỚC\nSố: 12/KH-UBND\n\nKẾ HOẠCH\nTriển khai Nghị quyết số 25-NQ/TW "
+        "ngày 03/6/2013 của Ban Chấp hành Trung ương.\nCăn cứ Luật Tổ chức chính quyền địa "
+        "phương năm 2015; Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ."
+    ),
+    "tin-1.txt": "Tỉnh ủy sơ kết Nghị quyết 25-NQ/TW và Quyết định số 290-QĐ/TW ngày 25/02/2010.",
+    "tin-2.txt": "Hội nghị quán triệt Kết luận số 114-KL/TW ngày 14/7/2015 của Ban Bí thư.",
+    "tin-3.txt": "Một bài tin không dẫn văn bản nào.",
+}
+
+
+def test_build_on_the_cluster_equals_build_in_one_process(tmp_path: Path, address: str) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name, text in BUILD_TEXTS.items():
+        (texts / name).write_text(text, encoding="utf-8")
+    (texts / "hong.txt").write_bytes(b"\x00\x01\x02 binary")
+    runner = CliRunner()
+    local = runner.invoke(main, ["build", str(texts), "-o", str(tmp_path / "local"),
+                                 "--no-html", "--shards"])
+    on_cluster = runner.invoke(main, ["build", str(texts), "-o", str(tmp_path / "dask"),
+                                      "--no-html", "--dask", address])
+    # The unreadable file is reported (one line naming it) and the others are built.
+    for result in (local, on_cluster):
+        assert result.exit_code == 1, result.output
+        assert "hong.txt: not a text file" in result.stderr
+        assert f"{len(BUILD_TEXTS)} texts ({len(BUILD_TEXTS)} read)" in result.stderr
+    for name in ("graph.ttl", "citations.jsonl", "relations.jsonl"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    # The N-Triples shards hold the graph's triples, as a triplestore bulk-loads them.
+    shards = sorted((tmp_path / "dask" / "graph-nt").glob("*.nt"))
+    assert [p.name for p in shards] == ["graph-00000.nt"]
+    store = ox.Store()
+    for shard in shards:
+        store.bulk_load(path=str(shard), format=ox.RdfFormat.N_TRIPLES)
+    turtle = ox.Store()
+    turtle.bulk_load(path=str(tmp_path / "dask" / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    assert set(store) == set(turtle) and len(store) > 100
+
+
+def test_build_with_an_unreachable_cluster_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BUILD_TEXTS["tin-1.txt"], encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "a.txt"), "-o",
+                                       str(tmp_path / "out"), "--dask", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 1
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.stderr
+    assert not (tmp_path / "out" / "graph.ttl").exists()

@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.cli import main
 from kg.evaluate import load_gold
+from kg.export import write_ntriples_shards, write_turtle
 from kg.graph import build_graph
 from kg.models import SourceText
 from kg.normalize import normalize_text
@@ -328,3 +330,49 @@ def test_failed_build_leaves_previous_outputs_whole(
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".kg-build")]
+
+
+def test_turtle_written_while_made_is_the_graph(corpus: Corpus, tmp_path: Path) -> None:
+    """kg build's streamed Turtle parses (with rdflib, an independent parser) to the same
+    graph as build_graph, and counts its triples right."""
+    triples = write_turtle(corpus, tmp_path / "graph.ttl")
+    parsed = Graph().parse(tmp_path / "graph.ttl", format="turtle")
+    built = build_graph(corpus)
+    assert triples == len(parsed) == len(built)
+    iso_parsed, iso_built = to_isomorphic(parsed), to_isomorphic(built)
+    if iso_parsed != iso_built:
+        _, only_parsed, only_built = graph_diff(iso_parsed, iso_built)
+        pytest.fail("graphs differ\nonly in the Turtle:\n" + only_parsed.serialize(format="nt")
+                    + "only in build_graph:\n" + only_built.serialize(format="nt"))
+
+
+def test_ntriples_shards_hold_the_graph(corpus: Corpus, tmp_path: Path) -> None:
+    write_turtle(corpus, tmp_path / "graph.ttl")
+    whole = {tuple(t) for t in ox.parse(path=str(tmp_path / "graph.ttl"),
+                                        format=ox.RdfFormat.TURTLE)}
+    shards = write_ntriples_shards(tmp_path / "graph.ttl", tmp_path / "nt", shard_triples=100)
+    assert [p.name for p in shards] == [f"graph-{i:05d}.nt" for i in range(len(shards))]
+    assert len(shards) == -(-len(whole) // 100)
+    found: set[tuple[object, ...]] = set()
+    for shard in shards:
+        lines = shard.read_text(encoding="utf-8").splitlines()
+        assert 0 < len(lines) <= 100
+        found |= {tuple(t) for t in ox.parse(path=str(shard), format=ox.RdfFormat.N_TRIPLES)}
+    assert found == whole
+    # Written again with larger shards, the folder holds only the new ones.
+    again = write_ntriples_shards(tmp_path / "graph.ttl", tmp_path / "nt", shard_triples=10**6)
+    assert sorted((tmp_path / "nt").iterdir()) == again == [tmp_path / "nt" / "graph-00000.nt"]
+
+
+def test_a_graph_too_large_for_a_page_is_not_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_texts(tmp_path / "texts", TEXTS)
+    monkeypatch.setattr("kg.cli.HTML_MAX_NODES", 3)
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "texts"), "-o",
+                                       str(tmp_path / "out"), "--no-store"])
+    assert result.exit_code == 0, result.output
+    assert "graph.html not drawn" in result.stderr
+    assert "more than one page shows (3)" in result.stderr
+    assert (tmp_path / "out" / "graph.ttl").is_file()
+    assert not (tmp_path / "out" / "graph.html").exists()

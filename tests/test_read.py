@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from kg.models import ReadError, SourceText
-from kg.read import ReadOptions, iter_sources, read_bytes, read_file, text_metadata
+from kg.read import (
+    FileInput,
+    ReadOptions,
+    count_inputs,
+    iter_inputs,
+    iter_sources,
+    read_bytes,
+    read_file,
+    text_metadata,
+)
 
 ARTICLE = (
     "Huyện uỷ tổng kết 10 năm thực hiện Nghị quyết về công tác dân vận\n"
@@ -332,3 +341,59 @@ def test_text_metadata_empty_source_line_has_no_author() -> None:
 )
 def test_text_metadata_impossible_date_is_ignored(line: str) -> None:
     assert "published" not in text_metadata(f"Tin ngắn\n{line}")
+
+
+# --- inputs left unread, for worker processes and cluster workers -------------------------------
+
+
+def test_unread_inputs_read_as_iter_sources_reads(inbox: Path) -> None:
+    """iter_inputs leaves each file unread; reading them gives what iter_sources gives, in the
+    same order, also when the bytes travel with the input (as to a cluster worker)."""
+    inputs = list(iter_inputs([str(inbox)]))
+    assert all(isinstance(i, FileInput) and i.raw is None for i in inputs)
+    expected = list(iter_sources([str(inbox)]))
+    read_later = [r for i in inputs if isinstance(i, FileInput) for r in i.read()]
+    assert read_later == expected
+    shipped = [i.with_bytes() for i in inputs if isinstance(i, FileInput)]
+    assert all(isinstance(s, FileInput) and s.raw is not None for s in shipped)
+    assert [r for s in shipped if isinstance(s, FileInput) for r in s.read()] == expected
+
+
+def test_unread_input_too_large_or_gone(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(ARTICLE.encode("utf-8"))
+    small_limit = ReadOptions(max_bytes=10)
+    _assert_one_line_error(FileInput(str(big), small_limit).with_bytes(), big, "too large")
+    gone = FileInput(str(tmp_path / "gone.txt"))
+    [error] = gone.read()
+    _assert_one_line_error(error, tmp_path / "gone.txt", "cannot read")
+    _assert_one_line_error(gone.with_bytes(), tmp_path / "gone.txt", "cannot read")
+
+
+def test_json_lines_records_and_stdin_are_read_at_once(tmp_path: Path) -> None:
+    """A JSON Lines file holds many texts: its records are read in order, not left unread."""
+    records = tmp_path / "texts.jsonl"
+    records.write_text('{"id": "a", "text": "Chỉ thị số 16/CT-TTg"}\n'
+                       '{"id": "b", "text": "Kế hoạch số 21-KH/TU"}\n', encoding="utf-8")
+    inputs = list(iter_inputs([str(records)]))
+    assert [type(i) for i in inputs] == [SourceText, SourceText]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        (["inbox"], 7),  # the files a walk reads: good, notes, legacy, binary, empty, blank, french
+        (["inbox", "inbox/good.txt"], 8),  # a file named twice is read twice
+        (["inbox/image.png"], 1),  # a file named explicitly is read whatever its ending
+        (["missing.txt"], 0),
+        (["inbox", "-"], None),  # standard input: unknown beforehand
+        (["inbox", "texts.jsonl"], None),  # records of a JSON Lines file: unknown beforehand
+    ],
+)
+def test_count_inputs(
+    inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    inputs: list[str], expected: int | None,
+) -> None:
+    (tmp_path / "texts.jsonl").write_text('{"text": "Chỉ thị số 16/CT-TTg"}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert count_inputs(inputs) == expected
