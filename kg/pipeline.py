@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from kg.models import Citation, ReadError, Relation, SourceInfo, SourceText
 from kg.normalize import normalize_text
 from kg.places import detect_place
 from kg.read import FileInput, Input
-from kg.relate import find_relations, first_of_each, sentence_text
+from kg.relate import find_relations, first_of_each, sentence_texts, window_ends
 from kg.resolve import (
     Resolution,
     TextCitations,
@@ -72,17 +72,21 @@ def analyse_text(source: SourceText, *, for_graph: bool = True) -> TextCitations
     own = default_finder().own_document(text, file=source.path)
     if own is not None:
         own = assign_doc_ids([own])[0]
-    relations = (
-        find_relations(
+    relations: list[Relation] = []
+    sentences: tuple[str, ...] = ()
+    if for_graph:
+        # The sentence ends around the citations serve both their sentences and relations.
+        spans = [(c.start, c.end) for c in citations]
+        ends = window_ends(text, spans)
+        sentences = _shared(sentence_texts(text, spans, ends))
+        relations = find_relations(
             text,
             citations,
             file=source.path,
             source_key=source_iri(source),
             self_doc=own.doc_id if own is not None else None,
+            ends=ends,
         )
-        if for_graph
-        else []
-    )
     sidebar: list[Citation] = []
     if source.metadata.get("sidebar"):
         # A document the page only lists beside the article ("Văn bản mới") is reported
@@ -98,19 +102,17 @@ def analyse_text(source: SourceText, *, for_graph: bool = True) -> TextCitations
         citations=tuple(citations),
         place=place,
         own=own,
-        sentences=_sentences(text, citations) if for_graph else (),
+        sentences=sentences,
         relations=tuple(relations),
         sidebar=tuple(sidebar),
     )
 
 
-def _sentences(text: str, citations: Sequence[Citation]) -> tuple[str, ...]:
-    """The sentence of each citation; citations of one sentence share one string (in memory
-    and when sent between processes)."""
-    shared: dict[str, str] = {}
-    return tuple(
-        shared.setdefault(s, s) for s in (sentence_text(text, c.start, c.end) for c in citations)
-    )
+def _shared(sentences: list[str]) -> tuple[str, ...]:
+    """Sentences with equal ones as one string (in memory and when sent between processes):
+    citations of one sentence share it."""
+    seen: dict[str, str] = {}
+    return tuple(seen.setdefault(s, s) for s in sentences)
 
 
 Analysed = tuple[TextCitations | ReadError, bool]

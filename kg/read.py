@@ -345,10 +345,9 @@ def text_metadata(text: str, *, limit: int = 5000) -> dict[str, str]:
     """Metadata a plain text shows: its title (first line), publication date and time (looked
     for in the first ``limit`` characters), and author line ("Nguồn tin: ...")."""
     meta: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.strip():
-            meta["title"] = " ".join(line.split())[:500]
-            break
+    first = text.lstrip()  # the first line that is not blank, without splitting the text
+    if first:
+        meta["title"] = " ".join(first[:2000].splitlines()[0].split())[:500]
     published = find_published(text, limit=limit)
     if published:
         meta["published"] = published
@@ -361,7 +360,25 @@ def text_metadata(text: str, *, limit: int = 5000) -> dict[str, str]:
 def find_published(text: str, *, limit: int = 5000) -> str | None:
     """The first publication date (ISO 8601, with the time when given) that a page header shows
     in the first ``limit`` characters of ``text``; impossible dates are passed over."""
-    for m in _PUBLISHED_RE.finditer(text, 0, limit):
+    scanned = 0
+    for date in _SLASH_DATE_RE.finditer(text, 0, limit):
+        # Every header form holds a d/m/yyyy date: the slow pattern is tried only around
+        # the dates, not along the whole head of the text.
+        if date.end() <= scanned:
+            continue
+        lo, hi = max(scanned, date.start() - 200), min(limit, date.end() + 60)
+        scanned = hi
+        found = _first_published(text, lo, hi)
+        if found is not None:
+            return found
+    return None
+
+
+_SLASH_DATE_RE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
+def _first_published(text: str, lo: int, hi: int) -> str | None:
+    for m in _PUBLISHED_RE.finditer(text, lo, hi):
         groups = {k[:-1]: v for k, v in m.groupdict().items() if v is not None}
         try:
             when = dt.datetime(int(groups["y"]), int(groups["m"]), int(groups["d"]))
@@ -375,9 +392,15 @@ def find_published(text: str, *, limit: int = 5000) -> str | None:
 
 def find_author(text: str) -> str | None:
     """The author line of a news page ("Nguồn tin: Ban Tuyên giáo"), if any."""
-    for m in _AUTHOR_RE.finditer(text):
-        if m.group("author").strip():
+    # Only lines holding "Nguồn" can match: find those first (a plain search is many times
+    # faster than trying the pattern at every line start).
+    pos = text.find("Nguồn")
+    while pos >= 0:
+        line_start = text.rfind("\n", 0, pos) + 1
+        m = _AUTHOR_RE.match(text, line_start)
+        if m is not None and m.group("author").strip():
             return m.group("author").strip()
+        pos = text.find("Nguồn", pos + 1)
     return None
 
 

@@ -268,6 +268,39 @@ def sentence_text(text: str, start: int, end: int) -> str:
     return " ".join(text[s:e].split())
 
 
+def window_ends(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """Sentence ends in :data:`WINDOW`-wide windows around ``spans`` (sorted by start), the
+    windows that overlap merged into one: what the sentences of all the spans need, found in
+    one pass instead of one per span, and never in the whole text."""
+    windows: list[list[int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    ends: list[int] = []
+    for lo, hi in windows:
+        ends.extend(_sentence_ends(text, lo, hi))
+    return ends
+
+
+def sentence_texts(
+    text: str, spans: Sequence[tuple[int, int]], ends: list[int] | None = None
+) -> list[str]:
+    """The sentence around each span (sorted by start), as :func:`sentence_text` gives it, but
+    with the sentence ends of neighbouring spans found once (or given: :func:`window_ends`): a
+    sentence is cut only where the windows of all spans end, as relation evidence is
+    (:func:`find_relations`)."""
+    ends = window_ends(text, spans) if ends is None else ends
+    out: list[str] = []
+    for start, end in spans:
+        s, e = _span_in(text, ends, start, end)
+        s, e = _capped(text, s, e, start, end)
+        out.append(" ".join(text[s:e].split()))
+    return out
+
+
 # --------------------------------------------------------------------------- cues
 
 
@@ -377,6 +410,7 @@ class _Finder:
         file: str,
         source_key: str,
         self_doc: str | None,
+        ends: list[int] | None = None,
     ) -> None:
         self.text = text
         self.cits = sorted((c for c in citations if c.doc_id), key=lambda c: (c.start, c.end))
@@ -385,24 +419,14 @@ class _Finder:
         self.file = file
         self.source_key = source_key
         self.self_doc = self_doc
-        self.ends = self._ends()
+        self.ends = ends if ends is not None else self._ends()
         self.out: list[Relation] = []
 
     # ---------------------------------------------------------------- helpers
 
     def _ends(self) -> list[int]:
         """Sentence ends in windows around the citations (never the whole text)."""
-        windows: list[list[int]] = []
-        for c in self.cits:
-            lo, hi = max(0, c.start - WINDOW), min(len(self.text), c.end + WINDOW)
-            if windows and lo <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], hi)
-            else:
-                windows.append([lo, hi])
-        ends: list[int] = []
-        for lo, hi in windows:
-            ends.extend(_sentence_ends(self.text, lo, hi))
-        return ends
+        return window_ends(self.text, [(c.start, c.end) for c in self.cits])
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
         return _span_in(self.text, self.ends, start, end)
@@ -808,6 +832,7 @@ def find_relations(
     source_key: str,
     self_doc: str | None = None,
     lexicon: Lexicon | None = None,
+    ends: list[int] | None = None,
 ) -> list[Relation]:
     """The relations between documents that ``text`` states, in text order.
 
@@ -815,6 +840,8 @@ def find_relations(
     ``doc_id`` set; citations without one are ignored.  ``source_key`` names the text itself,
     the subject when the report is what implements or reviews a document; ``self_doc`` is the
     key of the document the text is (an official document's own number), or None for news.
+    ``ends`` are the sentence ends around the citations when the caller has them already
+    (:func:`window_ends`).
 
     >>> from kg import extract_citations
     >>> text = ("Kết luận số 43-KL/TW ngày 07/01/2019 của Ban Bí thư về tiếp tục thực hiện "
@@ -825,6 +852,7 @@ def find_relations(
     """
     compiled = _compiled(lexicon or load_lexicon())
     finder = _Finder(
-        text, citations, compiled, file=file, source_key=source_key, self_doc=self_doc
+        text, citations, compiled, file=file, source_key=source_key, self_doc=self_doc,
+        ends=ends,
     )
     return finder.run()
