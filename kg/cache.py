@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -60,11 +61,17 @@ class AnalysisCache:
                 data = {}
             if data.get("fingerprint") == fingerprint:
                 cache.paths = dict(data.get("paths", {}))
+        if folder.is_dir():  # results made under another version or lexicon are stale
+            for old in folder.iterdir():
+                if old.is_dir() and old.name != fingerprint:
+                    shutil.rmtree(old, ignore_errors=True)
+                elif old.suffix == ".pickle":  # the layout of earlier versions
+                    old.unlink(missing_ok=True)
         return cache
 
     def get(self, path: str, sha256: str) -> TextCitations | None:
         """The cached result for this content, or None."""
-        file = self.folder / f"{sha256}.pickle"
+        file = self._file(sha256)
         if not sha256 or not file.exists():
             return None
         try:
@@ -78,19 +85,33 @@ class AnalysisCache:
             return None
         return result
 
+    def _file(self, sha256: str) -> Path:
+        # Results of another kg version or lexicon live in another folder, never read.
+        return self.folder / self.fingerprint / f"{sha256}.pickle"
+
     def put(self, result: TextCitations) -> None:
         """Keep one text's result (written atomically) and remember its path."""
+        self.write(result)
+        self.note(result)
+
+    def write(self, result: TextCitations) -> None:
+        """Keep one text's result on disk, written atomically (worker processes do this, so
+        the main process only notes paths)."""
         sha = result.source.sha256
         if not sha:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        file = self.folder / f"{sha}.pickle"
+        file = self._file(sha)
         if not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
             tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as handle:
                 pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, file)
-        self.paths[result.source.path] = sha
+
+    def note(self, result: TextCitations) -> None:
+        """Remember which content the result's path held (written by :meth:`save_index`)."""
+        if result.source.sha256:
+            self.paths[result.source.path] = result.source.sha256
 
     def previous(self, exclude: set[str]) -> list[TextCitations]:
         """The cached results of texts analysed before and not among ``exclude`` (paths)."""

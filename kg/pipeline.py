@@ -148,7 +148,10 @@ def build_corpus(
             continue
         analysed.append(result)
         if cache is not None:
-            cache.put(result)
+            if cluster is None:
+                cache.note(result)  # the worker process wrote it
+            else:
+                cache.put(result)
         if on_text is not None:
             on_text(result)
     if cache is not None:
@@ -158,7 +161,7 @@ def build_corpus(
         else:
             cache.paths = {t.source.path: t.source.sha256 for t in analysed if t.source.sha256}
         cache.save_index()
-    return corpus_of(resolve_corpus(analysed))
+    return corpus_of(resolve_corpus(analysed, consume=True))
 
 
 def analyse_all(
@@ -186,7 +189,7 @@ def analyse_all(
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
-        yield from _count(pool.imap(job, inputs, chunksize=4), cache)
+        yield from _count(pool.imap(job, inputs, chunksize=16), cache)
 
 
 def _count(
@@ -204,8 +207,8 @@ def _count(
 
 def analyse_input(folder: Path | None, item: Input) -> list[Analysed]:
     """Read one input (a file may hold several texts) and analyse each text, from the cache
-    folder when it holds this content.  Runs in worker processes and on cluster workers, so
-    it takes the cache's folder, not the cache object."""
+    folder when it holds this content, else into it.  Runs in worker processes and on cluster
+    workers, so it takes the cache's folder, not the cache object."""
     if isinstance(item, ReadError):
         return [(item, False)]
     sources = item.read() if isinstance(item, FileInput) else [item]
@@ -214,12 +217,16 @@ def analyse_input(folder: Path | None, item: Input) -> list[Analysed]:
         if isinstance(source, ReadError):
             out.append((source, False))
             continue
-        if folder is not None:
-            cached = AnalysisCache(folder).get(source.path, source.sha256)
+        cache = AnalysisCache(folder) if folder is not None else None
+        if cache is not None:
+            cached = cache.get(source.path, source.sha256)
             if cached is not None:
                 out.append((cached, True))
                 continue
-        out.append((analyse_text(source), False))
+        result = analyse_text(source)
+        if cache is not None:
+            cache.write(result)
+        out.append((result, False))
     return out
 
 

@@ -27,6 +27,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.models import Citation, Relation, SourceInfo
@@ -229,14 +230,19 @@ def _title_fit(title: str, candidates: Sequence[str]) -> float:
 
 
 def resolve_corpus(
-    texts: Sequence[TextCitations], lexicon: Lexicon | None = None
+    texts: Sequence[TextCitations], lexicon: Lexicon | None = None, *, consume: bool = False
 ) -> Resolution:
     """Decide which citations across all texts name the same document.
 
     A local document's key carries the text's province; a citation with no year (an undated
     "Nghị quyết số 25-NQ/TW") joins the one dated document of the same symbol that fits its
     term and subject, and stays apart (flagged ambiguous) when several fit equally.
+
+    With ``consume``, ``texts`` (a list) is emptied as its texts are resolved, so a large
+    corpus is never in memory twice (its texts and their resolved copies).
     """
+    if consume and not isinstance(texts, list):
+        raise TypeError("consume=True needs the texts as a list")
     lex = lexicon or load_lexicon()
     # 1. Corpus-wide keys: in-text key, qualified by place for local documents.
     keyed: list[list[tuple[Citation, str]]] = []
@@ -285,9 +291,14 @@ def resolve_corpus(
         iri_of_key[key] = iri
         place = jurisdiction.get(key.split("@", 1)[0])
         documents[iri] = _record(key, iri, cits, key in ambiguous, place)
+    del groups, dated  # they hold every citation: let the texts' go as they are resolved
     out_texts = []
     own: dict[str, str] = {}
-    for t, rows in zip(texts, keyed, strict=True):
+    for i, rows in enumerate(keyed):
+        t = texts[i]
+        if consume:
+            cast(list[TextCitations | None], texts)[i] = None
+            keyed[i] = []
         final = {id(c): iri_of_key[remap.get(key, key)] for c, key in rows}
         # In-text key → IRI, for the relations (one key names one document within a text).
         by_text_key = {c.doc_id: final[id(c)] for c, _ in rows if c.doc_id}
@@ -310,6 +321,8 @@ def resolve_corpus(
                 ),
             )
         )
+    if consume:
+        cast(list[TextCitations], texts).clear()
     return Resolution(documents=documents, texts=tuple(out_texts), own_documents=own)
 
 

@@ -67,8 +67,7 @@ def run_stages(folder: Path, workers: int) -> dict[str, float]:
                 if not isinstance(r, ReadError)]
     times["analyse"] = time.perf_counter() - t0
     t = time.perf_counter()
-    corpus = corpus_of(resolve_corpus(analysed))
-    del analysed
+    corpus = corpus_of(resolve_corpus(analysed, consume=True))
     times["resolve"] = time.perf_counter() - t
     with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
         out = Path(tmp)

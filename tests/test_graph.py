@@ -16,13 +16,14 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
+from kg.cache import AnalysisCache
 from kg.cli import main
 from kg.evaluate import load_gold
 from kg.export import write_ntriples_shards, write_turtle
 from kg.graph import build_graph
 from kg.models import SourceText
 from kg.normalize import normalize_text
-from kg.pipeline import Corpus, build_corpus
+from kg.pipeline import Corpus, analyse_input, build_corpus
 from kg.read import iter_sources, read_bytes
 from kg.vocab import ELI, KG
 
@@ -376,3 +377,26 @@ def test_a_graph_too_large_for_a_page_is_not_drawn(
     assert "more than one page shows (3)" in result.stderr
     assert (tmp_path / "out" / "graph.ttl").is_file()
     assert not (tmp_path / "out" / "graph.html").exists()
+
+
+def test_analysis_cache_is_kept_per_kg_version_and_lexicon(tmp_path: Path) -> None:
+    """A text analysed before is taken from the cache; results made by another kg version or
+    lexicon (another fingerprint) are never read, and are removed when the cache is opened."""
+    source = read_bytes(TEXTS["bao-cao.txt"].encode("utf-8"), "bao-cao.txt")
+    assert isinstance(source, SourceText)
+    folder = tmp_path / "analysis"
+    first = AnalysisCache.open(folder)
+    [(result, cached)] = analyse_input(folder, source)
+    assert not cached
+    first.note(result)
+    first.save_index()
+    [(again, cached)] = analyse_input(folder, source)
+    assert cached and again == result
+    assert AnalysisCache.open(folder).paths == {"bao-cao.txt": source.sha256}
+
+    other = AnalysisCache(folder, fingerprint="another-version")
+    assert other.get("bao-cao.txt", source.sha256) is None
+    other.write(result)
+    reopened = AnalysisCache.open(folder)
+    assert reopened.get("bao-cao.txt", source.sha256) == result
+    assert not (folder / "another-version").exists()
