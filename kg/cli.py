@@ -302,6 +302,7 @@ def build(
     from kg.cache import AnalysisCache
     from kg.distributed import ClusterError
     from kg.export import write_citations, write_ntriples_shards, write_relations, write_turtle
+    from kg.store import StoreError, build_store_in_background
 
     options = _read_options(include, exclude, max_size)
     failed = 0
@@ -334,10 +335,18 @@ def build(
     # Everything is written into a staging folder first and moved into place at the end, so
     # an error or Ctrl-C on the way leaves the previous outputs whole.
     stage = out_dir / f".kg-build-{os.getpid()}"
+    finish_store = None
     try:
         triples = write_turtle(corpus, stage / "graph.ttl")
+        if not no_store:
+            # The bulk load runs in its own process while the other outputs are written.
+            finish_store = build_store_in_background(
+                stage / "graph.ttl", out_dir / "store", trusted=True
+            )
         n_citations = write_citations(corpus, stage / "citations.jsonl")
         n_relations = write_relations(corpus, stage / "relations.jsonl")
+        summary = _build_summary(corpus)
+        del corpus, documents  # the store's bulk load needs the memory more
         if shards or dask_address:
             write_ntriples_shards(stage / "graph.ttl", stage / "graph-nt")
         if not no_html and nodes <= HTML_MAX_NODES:
@@ -351,18 +360,19 @@ def build(
             click.echo(f"kg: graph.html not drawn: {nodes:,} documents and texts are more than "
                        f"one page shows ({HTML_MAX_NODES:,}); query the store instead "
                        "(kg query, kg trace, kg serve)", err=True)
-        summary = _build_summary(corpus)
-        if not no_store:
-            from kg.store import build_store
-
-            del corpus, documents  # the store's bulk load needs the memory more
-            build_store(stage / "graph.ttl", out_dir / "store")
+        if finish_store is not None:
+            finish, finish_store = finish_store, None
+            finish(True)
         for written in sorted(stage.iterdir()):
             target = out_dir / written.name
             if written.is_dir() and target.is_dir():
                 shutil.rmtree(target)
             os.replace(written, target)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
+        if finish_store is not None:  # stopped on the way: the previous store stays
+            finish_store(False)
         shutil.rmtree(stage, ignore_errors=True)
     reused = f", {cache.hits} unchanged" if cache.hits else ""
     sys.stdout.flush()

@@ -97,6 +97,10 @@ def write_ntriples_shards(
     return names
 
 
+_json = json.JSONEncoder(ensure_ascii=False).encode
+"""One JSON line (an encoder made once: json.dumps with options makes one per call)."""
+
+
 def write_citations(corpus: Corpus, path: Path) -> int:
     """Every citation, one JSON object a line (the ``kg extract --format jsonl`` contract,
     ``doc_id`` being the document's IRI).  Returns the number written."""
@@ -104,7 +108,7 @@ def write_citations(corpus: Corpus, path: Path) -> int:
     with atomic_write(path) as out:
         for t in corpus.texts:
             for c in (*t.citations, *t.sidebar):
-                out.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+                out.write(_json(c.to_dict()) + "\n")
                 count += 1
     return count
 
@@ -114,5 +118,5 @@ def write_relations(corpus: Corpus, path: Path) -> int:
     ``evidence`` (file, start, end, sentence)."""
     with atomic_write(path) as out:
         for r in corpus.relations:
-            out.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+            out.write(_json(r.to_dict()) + "\n")
     return len(corpus.relations)

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -127,8 +128,11 @@ class QueryResult:
 # Building the store
 
 
-def build_store(turtle: Path, store_dir: Path) -> None:
+def build_store(turtle: Path, store_dir: Path, *, trusted: bool = False) -> None:
     """Bulk-load a Turtle (or N-Triples) file into an on-disk Oxigraph store at ``store_dir``.
+
+    ``trusted`` skips some of the parser's checks (Oxigraph's ``lenient``: faster), for a file
+    kg wrote itself.
 
     The store is built in a temporary folder beside ``store_dir`` and swapped in only when the
     load has succeeded, so a failure leaves the previous store as it was.
@@ -149,7 +153,7 @@ def build_store(turtle: Path, store_dir: Path) -> None:
     try:
         stat = turtle.stat()
         digest = _sha256(turtle)
-        size = _bulk_load(turtle, fmt, tmp)
+        size = _bulk_load(turtle, fmt, tmp, lenient=trusted)
         marker = {
             "source": str(turtle.resolve()),
             "source_size": stat.st_size,
@@ -165,14 +169,59 @@ def build_store(turtle: Path, store_dir: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _bulk_load(path: Path, fmt: ox.RdfFormat, folder: Path) -> int:
+def build_store_in_background(
+    turtle: Path, store_dir: Path, *, trusted: bool = False
+) -> Callable[[bool], None]:
+    """Start :func:`build_store` in another process, so that the caller's other work runs
+    beside the bulk load (which holds the interpreter otherwise).  Returns ``finish``:
+    ``finish(True)`` waits for the store and raises its :class:`StoreError`; ``finish(False)``
+    stops it, leaving the previous store as it was."""
+    context = multiprocessing.get_context("spawn")  # not fork: the caller may hold gigabytes
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_build_store_child, args=(str(turtle), str(store_dir), trusted, sender),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+
+    def finish(wait: bool) -> None:
+        if not wait:
+            child.terminate()
+            child.join()
+            for tmp in Path(store_dir).parent.glob(f".{Path(store_dir).name}.*.tmp"):
+                shutil.rmtree(tmp, ignore_errors=True)
+            return
+        message = receiver.recv() if receiver.poll(None) else None
+        child.join()
+        if message or child.exitcode:
+            raise StoreError(message or f"{store_dir}: the store build stopped "
+                             f"(exit code {child.exitcode})")
+
+    return finish
+
+
+def _build_store_child(turtle: str, store_dir: str, trusted: bool, report: Any) -> None:
+    try:
+        build_store(Path(turtle), Path(store_dir), trusted=trusted)
+        report.send("")
+    except StoreError as exc:
+        report.send(str(exc))
+    except BaseException as exc:  # the parent shows one line, not a child's traceback
+        reason = _one_line(str(exc)) or type(exc).__name__
+        report.send(f"{store_dir}: cannot build the store: {reason}")
+    finally:
+        report.close()
+
+
+def _bulk_load(path: Path, fmt: ox.RdfFormat, folder: Path, *, lenient: bool = False) -> int:
     """Load ``path`` into a new store in ``folder`` and close it; returns its size."""
     try:
         store = ox.Store(str(folder))
     except OSError as exc:
         raise StoreError(f"{folder}: cannot create the store: {_one_line(str(exc))}") from exc
     try:
-        store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=fmt, lenient=lenient)
         store.flush()
         return len(store)
     except SyntaxError as exc:

@@ -400,3 +400,44 @@ def test_analysis_cache_is_kept_per_kg_version_and_lexicon(tmp_path: Path) -> No
     reopened = AnalysisCache.open(folder)
     assert reopened.get("bao-cao.txt", source.sha256) == result
     assert not (folder / "another-version").exists()
+
+
+def test_interrupted_build_keeps_the_previous_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store is loaded in another process while the other outputs are written: a build
+    stopped on the way stops it too, and the previous store stays whole and in use."""
+    _write_texts(tmp_path / "texts", TEXTS)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
+                                "--no-html"]).exit_code == 0
+    before = set(ox.Store.read_only(str(out / "store")))
+    (tmp_path / "texts" / "them.txt").write_text(
+        "Chỉ thị số 16/CT-TTg của Thủ tướng Chính phủ.\n", encoding="utf-8"
+    )
+
+    def interrupted(*_args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kg.export.write_relations", interrupted)
+    result = runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
+                                  "--no-html"])
+    assert result.exit_code != 0
+    assert set(ox.Store.read_only(str(out / "store"))) == before
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis", "citations.jsonl", "graph.ttl", "relations.jsonl", "store"
+    ]
+
+
+def test_store_that_cannot_be_built_is_a_one_line_error(tmp_path: Path) -> None:
+    _write_texts(tmp_path / "texts", TEXTS)
+    out = tmp_path / "out"
+    (out / "store").mkdir(parents=True)
+    (out / "store" / "notes.txt").write_text("not a store", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
+                                       "--no-html"])
+    assert result.exit_code == 1
+    assert "store: exists and is not a kg store; not replacing it" in result.stderr
+    assert (out / "store" / "notes.txt").read_text(encoding="utf-8") == "not a store"
+    assert not (out / "graph.ttl").exists()  # nothing of this build was moved in
