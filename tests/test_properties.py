@@ -1034,3 +1034,20 @@ B10 = "B10: a number/year followed by an exotic slash is a short form (kg/patter
 def test_b10_exotic_slash_after_number_year(slash: str) -> None:
     plain = "Biên bản số 1 / 1900/nq-CP về công tác dân vận"
     assert _fields(plain.replace("1900/", f"1900{slash}")) == _fields(plain)
+
+
+# --------------------------------------------------------------------------------------------
+# The Turtle kg build writes: any text a literal may hold reads back unchanged.
+
+
+@given(value=st.text(st.characters(exclude_categories=("Cs",))), lang=st.booleans())
+@example(value='say "25-NQ/TW" \\ then\r\n\tnext', lang=False)
+def test_turtle_literal_reads_back(value: str, lang: bool) -> None:
+    import pyoxigraph as ox
+
+    from kg.graph import turtle_string
+
+    literal = turtle_string(value, "@vi" if lang else "")
+    [triple] = ox.parse(f"<urn:s> <urn:p> {literal} .".encode(), format=ox.RdfFormat.TURTLE)
+    assert triple.object.value == value
+    assert triple.object.language == ("vi" if lang else None)
