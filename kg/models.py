@@ -11,7 +11,7 @@ import dataclasses
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Regime = Literal["party", "state", "unknown"]
 """Which numbering rules a symbol follows: Party (``25-NQ/TW``) or State (``30/2020/NĐ-CP``)."""
@@ -30,6 +30,26 @@ CitationForm = Literal["full", "short", "name", "bare"]
 """
 
 
+
+T = TypeVar("T")
+
+
+def pickled_by_position(cls: type[T]) -> type[T]:
+    """Pickle instances of a frozen dataclass as its field values in order (rebuilt by the
+    constructor): half the unpickling time of the default, which matters when worker
+    processes send a million citations back."""
+    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    get_all = operator.attrgetter(*names)
+    if len(names) == 1:
+        def reduce(self: T) -> tuple[type[T], tuple[Any, ...]]:
+            return cls, (get_all(self),)
+    else:
+        def reduce(self: T) -> tuple[type[T], tuple[Any, ...]]:
+            return cls, get_all(self)
+    cls.__reduce__ = reduce  # type: ignore[method-assign, assignment]
+    return cls
+
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One reference to a document, found in one text.
@@ -121,6 +141,7 @@ class SourceText:
     sha256: str = ""
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
     """What the later stages keep of a source text once it has been analysed: everything but
@@ -158,6 +179,7 @@ RelationName = Literal[
 ``reviews`` ("sơ kết", "tổng kết"), ``replaces`` ("thay thế") and ``guides`` ("hướng dẫn")."""
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a relation or a claim is stated: a span of a source text and its sentence."""
@@ -172,6 +194,7 @@ class Evidence:
                 "sentence": self.sentence}
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class Relation:
     """One edge between documents found in one sentence.

@@ -128,15 +128,18 @@ def scan_after(
     >>> [m.group() for m in scan_after(re.compile(r"luật"), "Luật, pháp luật, xluật", WORD_CHAR)]
     ['luật']
     """
-    search = pattern.search
     refused = refused_before.match
-    while (match := search(text, pos)) is not None:
-        start = match.start()
-        if start and refused(text, start - 1):
-            pos = start + 1  # a match may still start inside the refused one
-            continue
-        yield match
-        pos = match.end() if match.end() > start else start + 1
+    while True:
+        # finditer runs in C from match to match; only a refused match (rare) restarts it,
+        # one character further, since another match may start inside the refused one.
+        for match in pattern.finditer(text, pos):
+            start = match.start()
+            if start and refused(text, start - 1):
+                pos = start + 1
+                break
+            yield match
+        else:
+            return
 
 
 def _alternation(phrases: list[str]) -> str:

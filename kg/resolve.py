@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from kg.lexicon import Lexicon, load_lexicon
-from kg.models import Citation, Relation, SourceInfo
+from kg.models import Citation, Relation, SourceInfo, pickled_by_position
 from kg.normalize import fold_key
 
 # Years covered by each Party term (khóa), from Congress to Congress (REFERENCE.md §3.2).
@@ -123,6 +123,7 @@ def assign_doc_ids(citations: Sequence[Citation]) -> list[Citation]:
 # ---------------------------------------------------------------------- across texts
 
 
+@pickled_by_position
 @dataclass(frozen=True, slots=True)
 class TextCitations:
     """What one text yields: its citations, the sentence around each (same order), its place,
