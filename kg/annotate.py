@@ -502,7 +502,8 @@ def _resolved(source: SourceText, graph: Graph | None, *, by_offset: bool) -> li
     from kg.pipeline import analyse_text
     from kg.resolve import resolve_corpus
 
-    citations = list(resolve_corpus([analyse_text(source)]).texts[0].citations)
+    [resolved] = resolve_corpus([analyse_text(source)]).texts
+    citations = list(resolved.citations)
     if graph is None:
         return citations
     known = _graph_mentions(graph, source.sha256, Path(source.path).name)

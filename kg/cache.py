@@ -71,19 +71,24 @@ class AnalysisCache:
 
     def get(self, path: str, sha256: str) -> TextCitations | None:
         """The cached result for this content, or None."""
+        found = self.load(path, sha256)
+        return found[0] if found is not None else None
+
+    def load(self, path: str, sha256: str) -> tuple[TextCitations, bytes] | None:
+        """The cached result for this content and the bytes it is kept in, or None."""
         file = self._file(sha256)
         if not sha256 or not file.exists():
             return None
         try:
-            with open(file, "rb") as handle:
-                result = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            blob = file.read_bytes()
+            result = pickle.loads(blob)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             return None
         # The same content may have been read under another name: its offsets and sentences
         # hold, but its path and file fields do not, so it is analysed again.
         if not isinstance(result, TextCitations) or result.source.path != path:
             return None
-        return result
+        return result, blob
 
     def _file(self, sha256: str) -> Path:
         # Results of another kg version or lexicon live in another folder, never read.
@@ -95,8 +100,12 @@ class AnalysisCache:
         self.note(result)
 
     def write(self, result: TextCitations) -> None:
-        """Keep one text's result on disk, written atomically (worker processes do this, so
-        the main process only notes paths)."""
+        """Keep one text's result on disk, written atomically."""
+        self.write_bytes(result, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def write_bytes(self, result: TextCitations, blob: bytes) -> None:
+        """Keep one text's result, already pickled (worker processes do this, so the main
+        process only notes paths)."""
         sha = result.source.sha256
         if not sha:
             return
@@ -104,8 +113,7 @@ class AnalysisCache:
         if not file.exists():
             file.parent.mkdir(parents=True, exist_ok=True)
             tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(blob)
             os.replace(tmp, file)
 
     def note(self, result: TextCitations) -> None:

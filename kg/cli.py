@@ -22,7 +22,7 @@ import click
 from kg import __version__
 from kg.evaluate import GoldFormatError, evaluate, format_score, load_gold
 from kg.models import Citation, ReadError, SourceText
-from kg.pipeline import Corpus, analyse_text, build_corpus, extract_citations
+from kg.pipeline import analyse_text, build_corpus, extract_citations, paused_gc
 from kg.read import (
     DEFAULT_MAX_BYTES,
     ReadOptions,
@@ -301,7 +301,7 @@ def build(
     """
     from kg.cache import AnalysisCache
     from kg.distributed import ClusterError
-    from kg.export import write_citations, write_ntriples_shards, write_relations, write_turtle
+    from kg.export import write_graph_files, write_ntriples_shards
     from kg.store import StoreError, build_store_in_background
 
     options = _read_options(include, exclude, max_size)
@@ -320,35 +320,45 @@ def build(
 
     cache = AnalysisCache.open(out_dir / "analysis")
     n_workers = workers or os.cpu_count() or 1
-    with _progress(count_inputs(inputs, options), "analysing") as bar:
-        try:
-            corpus = build_corpus(
-                iter_inputs(inputs, options), workers=n_workers, cache=cache, update=update,
-                on_text=on_text, on_error=on_error, cluster=dask_address,
-            )
-        except ClusterError as exc:
-            raise click.ClickException(str(exc)) from exc
-    if not corpus.texts:
-        raise click.ClickException("no readable texts among the inputs")
-    documents = corpus.resolution.documents.values()
-    nodes = len(corpus.texts) + len(documents)
     # Everything is written into a staging folder first and moved into place at the end, so
     # an error or Ctrl-C on the way leaves the previous outputs whole.
     stage = out_dir / f".kg-build-{os.getpid()}"
+    stage.mkdir(parents=True, exist_ok=True)
+    spill = stage / "texts.spill"  # the analysed texts, read back while writing
     finish_store = None
     try:
-        triples = write_turtle(corpus, stage / "graph.ttl")
+        with _progress(count_inputs(inputs, options), "analysing") as bar:
+            try:
+                corpus = build_corpus(
+                    iter_inputs(inputs, options), workers=n_workers, cache=cache,
+                    update=update, on_text=on_text, on_error=on_error, cluster=dask_address,
+                    spill=spill,
+                )
+            except ClusterError as exc:
+                raise click.ClickException(str(exc)) from exc
+        if not corpus.texts:
+            raise click.ClickException("no readable texts among the inputs")
+        documents = corpus.resolution.documents.values()
+        summary = {
+            "texts": len(corpus.texts),
+            "documents": len(documents),
+            "bodies": len({b for d in documents for b in d.issuers}),
+            "conflicts": sum(1 for d in documents if d.conflicts),
+            "ambiguous": sum(1 for d in documents if d.ambiguous),
+        }
+        with paused_gc():  # the writers make millions of short-lived objects, no cycles
+            written = write_graph_files(corpus, stage / "graph.ttl", stage / "citations.jsonl",
+                                        stage / "relations.jsonl")
+        del corpus, documents
+        spill.unlink()
         if not no_store:
             # The bulk load runs in its own process while the other outputs are written.
             finish_store = build_store_in_background(
                 stage / "graph.ttl", out_dir / "store", trusted=True
             )
-        n_citations = write_citations(corpus, stage / "citations.jsonl")
-        n_relations = write_relations(corpus, stage / "relations.jsonl")
-        summary = _build_summary(corpus)
-        del corpus, documents  # the store's bulk load needs the memory more
         if shards or dask_address:
             write_ntriples_shards(stage / "graph.ttl", stage / "graph-nt")
+        nodes = summary["texts"] + summary["documents"]
         if not no_html and nodes <= HTML_MAX_NODES:
             from kg.graph import graph_of_turtle
             from kg.html import write_graph_page
@@ -363,11 +373,11 @@ def build(
         if finish_store is not None:
             finish, finish_store = finish_store, None
             finish(True)
-        for written in sorted(stage.iterdir()):
-            target = out_dir / written.name
-            if written.is_dir() and target.is_dir():
+        for output in sorted(stage.iterdir()):
+            target = out_dir / output.name
+            if output.is_dir() and target.is_dir():
                 shutil.rmtree(target)
-            os.replace(written, target)
+            os.replace(output, target)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -377,29 +387,16 @@ def build(
     reused = f", {cache.hits} unchanged" if cache.hits else ""
     sys.stdout.flush()
     click.echo(
-        f"kg: {summary['texts']} texts ({texts} read{reused}), {n_citations} citations, "
-        f"{summary['documents']} documents, {summary['bodies']} bodies, {n_relations} "
-        f"relations, {triples} triples; {summary['conflicts']} conflicts, "
-        f"{summary['ambiguous']} ambiguous, {summary['warnings']} warnings"
+        f"kg: {summary['texts']} texts ({texts} read{reused}), {written.citations} citations, "
+        f"{summary['documents']} documents, {summary['bodies']} bodies, {written.relations} "
+        f"relations, {written.triples} triples; {summary['conflicts']} conflicts, "
+        f"{summary['ambiguous']} ambiguous, {written.warnings} warnings"
         + (f"; {failed} inputs failed" if failed else "")
         + f" -> {out_dir}/",
         err=True,
     )
     if failed:
         sys.exit(EXIT_SOME_FAILED)
-
-
-def _build_summary(corpus: Corpus) -> dict[str, int]:
-    """The counts kg build reports at the end."""
-    documents = corpus.resolution.documents.values()
-    return {
-        "texts": len(corpus.texts),
-        "documents": len(documents),
-        "bodies": len({b for d in documents for b in d.issuers}),
-        "conflicts": sum(1 for d in documents if d.conflicts),
-        "ambiguous": sum(1 for d in documents if d.ambiguous),
-        "warnings": sum(len(c.warnings) for t in corpus.texts for c in t.citations),
-    }
 
 
 HTML_MAX_NODES = 10_000

@@ -13,11 +13,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from kg.graph import GraphText
 from kg.pipeline import Corpus
+from kg.resolve import TextCitations
 
 
 @contextmanager
@@ -107,16 +109,67 @@ def write_citations(corpus: Corpus, path: Path) -> int:
     count = 0
     with atomic_write(path) as out:
         for t in corpus.texts:
-            for c in (*t.citations, *t.sidebar):
-                out.write(_json(c.to_dict()) + "\n")
-                count += 1
+            count += _write_citations_of(t, out)
     return count
 
 
 def write_relations(corpus: Corpus, path: Path) -> int:
-    """Every relation, one JSON object a line: ``source_doc``, ``target_doc``, ``relation``,
-    ``evidence`` (file, start, end, sentence)."""
+    """Every relation once, with the evidence met first, one JSON object a line:
+    ``source_doc``, ``target_doc``, ``relation``, ``evidence`` (file, start, end, sentence)."""
+    seen: set[tuple[str, str, str]] = set()
     with atomic_write(path) as out:
-        for r in corpus.relations:
+        for t in corpus.texts:
+            _write_relations_of(t, out, seen)
+    return len(seen)
+
+
+def _write_citations_of(t: TextCitations, out: IO[str]) -> int:
+    cited = (*t.citations, *t.sidebar)
+    out.write("".join(_json(c.to_dict()) + "\n" for c in cited))
+    return len(cited)
+
+
+def _write_relations_of(t: TextCitations, out: IO[str], seen: set[tuple[str, str, str]]) -> None:
+    for r in t.relations:
+        key = (r.subject, r.relation, r.object)
+        if key not in seen:
+            seen.add(key)
             out.write(_json(r.to_dict()) + "\n")
-    return len(corpus.relations)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_graph_files` wrote."""
+
+    triples: int
+    citations: int
+    relations: int
+    warnings: int
+    """Warnings of the citations (``Citation.warnings``), counted on the way."""
+
+
+def write_graph_files(corpus: Corpus, turtle: Path, citations: Path, relations: Path) -> Written:
+    """The graph as Turtle and the citations and relations as JSON Lines, written in one walk
+    over the texts (a spilled corpus is read back from disk once), each file atomically."""
+    text = GraphText(corpus)
+    seen: set[tuple[str, str, str]] = set()
+    n_citations = warnings = 0
+    with atomic_write(turtle) as ttl, atomic_write(citations) as cit, \
+            atomic_write(relations) as rel:
+        ttl.write("".join(text.head()))
+        buffer: list[str] = []
+        size = 0
+        for t in corpus.texts:
+            chunk = text.text(t)
+            buffer.append(chunk)
+            size += len(chunk)
+            if size > 1 << 20:  # fewer, larger writes
+                ttl.write("".join(buffer))
+                buffer.clear()
+                size = 0
+            n_citations += _write_citations_of(t, cit)
+            warnings += sum(len(c.warnings) for c in t.citations)
+            _write_relations_of(t, rel, seen)
+        ttl.write("".join(buffer))
+        ttl.write("".join(text.tail()))
+    return Written(text.triples, n_citations, len(seen), warnings)

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
-from kg.pipeline import Corpus
+from kg.pipeline import Corpus, source_iri
 from kg.resolve import DocumentRecord, TextCitations, slugify
 from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION
 
@@ -199,9 +199,20 @@ class GraphText:
     triples: int = 0
     _names: dict[str, str] = field(default_factory=dict)
     _edges: set[tuple[str, str, str]] = field(default_factory=set)  # direct edges written
+    _seen: set[tuple[str, str, str]] = field(default_factory=set)  # relations written
+    _conflicted: set[str] = field(default_factory=set)
+    _conflict_evidence: dict[str, list[tuple[Citation, str]]] = field(
+        default_factory=lambda: defaultdict(list))
 
     def chunks(self) -> Iterator[str]:
         """The Turtle text, in pieces."""
+        yield from self.head()
+        for t in self.corpus.texts:  # in corpus order: the first evidence of a relation wins
+            yield self.text(t)
+        yield from self.tail()
+
+    def head(self) -> Iterator[str]:
+        """The prefixes, the documents, their issuing bodies and types."""
         yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(_ALL_PREFIXES.items()))
         yield "\n"
         documents = self.corpus.resolution.documents
@@ -210,14 +221,19 @@ class GraphText:
             yield self._document(documents[iri], bodies)
         yield from self._bodies(bodies)
         yield from self._document_types({r.type for r in documents.values()})
-        conflicted = {iri for iri, r in documents.items() if r.conflicts}
-        conflict_evidence: dict[str, list[tuple[Citation, str]]] = defaultdict(list)
-        seen: set[tuple[str, str, str]] = set()
-        for t in self.corpus.texts:  # in corpus order: the first evidence of a relation wins
-            yield self._text(t, conflicted, conflict_evidence, seen)
+        self._conflicted = {iri for iri, r in documents.items() if r.conflicts}
+
+    def text(self, t: TextCitations) -> str:
+        """One text (a source node), its mentions and the relations it states first; texts
+        come after :meth:`head`, in corpus order."""
+        return self._text(t, self._conflicted, self._conflict_evidence, self._seen)
+
+    def tail(self) -> Iterator[str]:
+        """The conflicts, with the mentions that state each value (after every text)."""
+        documents = self.corpus.resolution.documents
         self._edges.clear()
-        for iri in sorted(conflicted):
-            yield self._conflicts(documents[iri], conflict_evidence[iri])
+        for iri in sorted(self._conflicted):
+            yield self._conflicts(documents[iri], self._conflict_evidence[iri])
 
     def name(self, iri: str) -> str:
         """:func:`turtle_name`, remembered (document and body IRIs recur)."""
@@ -337,7 +353,7 @@ class GraphText:
         seen: set[tuple[str, str, str]],
     ) -> str:
         n = _N
-        src_iri = self.corpus.source_iris[t.source.path]
+        src_iri = source_iri(t.source)
         src = turtle_name(src_iri)
         local = src_iri.rsplit("/", 1)[-1]
         pairs = [("a", n.Source), (n.file, turtle_string(t.source.path))]

@@ -24,8 +24,8 @@ import hashlib
 import itertools
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -178,7 +178,8 @@ class Resolution:
     ``doc_id`` set to the IRI of the document it names."""
 
     documents: dict[str, DocumentRecord]
-    texts: tuple[TextCitations, ...]
+    texts: Collection[TextCitations]
+    """A tuple, or for a corpus too large for memory a collection read back from disk."""
     own_documents: dict[str, str] = field(default_factory=dict)
     """File path → IRI of the document the text itself is."""
 
@@ -240,91 +241,238 @@ def resolve_corpus(
     term and subject, and stays apart (flagged ambiguous) when several fit equally.
 
     With ``consume``, ``texts`` (a list) is emptied as its texts are resolved, so a large
-    corpus is never in memory twice (its texts and their resolved copies).
+    corpus is never in memory twice (its texts and their resolved copies).  For a corpus
+    too large to hold at all, use :class:`CorpusIndex` and resolve one text at a time.
     """
     if consume and not isinstance(texts, list):
         raise TypeError("consume=True needs the texts as a list")
-    lex = lexicon or load_lexicon()
-    # 1. Corpus-wide keys: in-text key, qualified by place for local documents.
-    keyed: list[list[tuple[Citation, str]]] = []
-    jurisdiction: dict[str, str] = {}
+    index = CorpusIndex(lexicon)
     for t in texts:
-        rows = []
-        for c in (*t.citations, *((t.own,) if t.own else ())):
-            key = c.doc_id or base_key(c)
-            if t.place and is_local(c, lex):
-                key = f"{t.place}/{key}"
-                jurisdiction[key.split("@", 1)[0]] = t.place
-            rows.append((c, key))
-        keyed.append(rows)
-    # 2. Undated keys join a dated document of the same base where exactly one fits.
-    dated: dict[str, dict[str, list[Citation]]] = defaultdict(lambda: defaultdict(list))
-    for rows in keyed:
-        for c, key in rows:
-            base, qualifier = _split_key(key)
-            if qualifier is not None and not qualifier.startswith("khóa"):
-                dated[base][key].append(c)
-    remap: dict[str, str] = {}
-    ambiguous: set[str] = set()
-    for rows in keyed:
-        for c, key in rows:
-            base, qualifier = _split_key(key)
-            if (qualifier is not None and not qualifier.startswith("khóa")) or base not in dated:
-                continue
-            if key in remap:
-                continue
-            choice = _choose_dated(c, qualifier, dated[base])
-            if choice is None:
-                ambiguous.add(key)
-            else:
-                remap[key] = choice
-    # 3. Records.
-    groups: dict[str, list[Citation]] = defaultdict(list)
-    for rows in keyed:
-        for c, key in rows:
-            groups[remap.get(key, key)].append(c)
-    documents: dict[str, DocumentRecord] = {}
-    iri_of_key: dict[str, str] = {}
-    for key, cits in groups.items():
-        iri = document_iri(key)
-        while iri in documents and documents[iri].key != key:  # two keys, one slug
-            iri += "-" + hashlib.sha1(key.encode()).hexdigest()[:6]
-        iri_of_key[key] = iri
-        place = jurisdiction.get(key.split("@", 1)[0])
-        documents[iri] = _record(key, iri, cits, key in ambiguous, place)
-    del groups, dated  # they hold every citation: let the texts' go as they are resolved
-    out_texts = []
-    own: dict[str, str] = {}
-    for i, rows in enumerate(keyed):
-        t = texts[i]
+        index.add(t)
+    resolver = index.finish()
+    out = []
+    for i, t in enumerate(texts):
+        out.append(resolver.resolve(t))
         if consume:
             cast(list[TextCitations | None], texts)[i] = None
-            keyed[i] = []
-        final = {id(c): iri_of_key[remap.get(key, key)] for c, key in rows}
-        # In-text key → IRI, for the relations (one key names one document within a text).
-        by_text_key = {c.doc_id: final[id(c)] for c, _ in rows if c.doc_id}
-        own_iri = final[id(t.own)] if t.own is not None else None
-        if own_iri is not None:
-            own[t.source.path] = own_iri
-        # A page's title line names the page's own document: not a citation.
-        kept = [i for i, c in enumerate(t.citations) if final[id(c)] != own_iri]
-        out_texts.append(
-            TextCitations(
-                source=t.source,
-                citations=tuple(t.citations[i].replace(doc_id=final[id(t.citations[i])])
-                                for i in kept),
-                place=t.place,
-                own=t.own.replace(doc_id=own_iri) if t.own is not None else None,
-                sentences=tuple(t.sentences[i] for i in kept) if t.sentences else (),
-                relations=_resolved_relations(t.relations, by_text_key),
-                sidebar=tuple(
-                    c.replace(doc_id=document_iri(c.doc_id or base_key(c))) for c in t.sidebar
-                ),
-            )
-        )
     if consume:
         cast(list[TextCitations], texts).clear()
-    return Resolution(documents=documents, texts=tuple(out_texts), own_documents=own)
+    return Resolution(resolver.documents, tuple(out), resolver.own_documents)
+
+
+class _Values:
+    """Distinct values in the order of their first mention (mentions are numbered across the
+    corpus), with how often each is stated."""
+
+    __slots__ = ("count", "first")
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[int, int]] = {}
+        self.count: dict[str, int] = {}
+
+    def add(self, value: str, order: tuple[int, int]) -> None:
+        if value not in self.first:
+            self.first[value] = order
+            self.count[value] = 0
+        self.count[value] += 1
+
+    def merge(self, other: _Values) -> None:
+        for value, order in other.first.items():
+            if value not in self.first or order < self.first[value]:
+                self.first[value] = order
+            self.count[value] = self.count.get(value, 0) + other.count[value]
+
+    def ordered(self) -> tuple[str, ...]:
+        return tuple(sorted(self.first, key=self.first.__getitem__))
+
+    def most_common(self, n: int) -> list[tuple[str, int]]:
+        """Like ``Counter.most_common``: ties in the order of first mention."""
+        return sorted(self.count.items(), key=lambda kv: (-kv[1], self.first[kv[0]]))[:n]
+
+
+class _Statements:
+    """What the citations of one key state about their document, gathered one citation at a
+    time, so the citations themselves need not be kept."""
+
+    __slots__ = (
+        "best",
+        "best_order",
+        "best_rank",
+        "dates",
+        "first",
+        "issuers",
+        "mentions",
+        "terms",
+        "titles",
+        "types",
+        "years",
+    )
+
+    def __init__(self, order: int) -> None:
+        self.first = order
+        self.mentions = 0
+        self.types, self.dates, self.terms = _Values(), _Values(), _Values()
+        self.titles, self.issuers, self.years = _Values(), _Values(), _Values()
+        self.best: Citation | None = None
+        self.best_rank = (False, False, False)
+        self.best_order = 0
+
+    def add(self, c: Citation, order: int) -> None:
+        self.mentions += 1
+        at = (order, 0)
+        self.types.add(c.type, at)
+        if c.date:
+            self.dates.add(c.date, at)
+        if c.term:
+            self.terms.add(c.term, at)
+        if c.title:
+            self.titles.add(c.title, at)
+        for j, issuer in enumerate((c.issuer or "").split("; ")):
+            if issuer:
+                self.issuers.add(issuer, (order, j))
+        if c.year:
+            self.years.add(str(c.year), at)
+        # The citation that says most (a symbol, a date, the full form); the first such.
+        rank = (c.symbol is not None, c.date is not None, c.form == "full")
+        if self.best is None or rank > self.best_rank:
+            self.best, self.best_rank, self.best_order = c, rank, order
+
+    def merge(self, other: _Statements) -> None:
+        self.first = min(self.first, other.first)
+        self.mentions += other.mentions
+        for mine, theirs in ((self.types, other.types), (self.dates, other.dates),
+                             (self.terms, other.terms), (self.titles, other.titles),
+                             (self.issuers, other.issuers), (self.years, other.years)):
+            mine.merge(theirs)
+        if other.best is not None and (
+            self.best is None or (other.best_rank, -other.best_order)
+            > (self.best_rank, -self.best_order)
+        ):
+            self.best, self.best_rank, self.best_order = (
+                other.best, other.best_rank, other.best_order)
+
+
+class CorpusIndex:
+    """Resolution across texts, one text at a time: :meth:`add` every text (in corpus order),
+    then :meth:`finish` gives the :class:`Resolver` that resolves each text.  What is kept is
+    per document and per key, never per citation, so memory grows with the documents of a
+    corpus, not with its texts."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self._order = 0
+        self._statements: dict[str, _Statements] = {}
+        self._jurisdiction: dict[str, str] = {}
+        # Dated keys of each base, with the titles their citations give.
+        self._dated: dict[str, dict[str, dict[str, None]]] = defaultdict(dict)
+        # Undated keys: each distinct (term, title) their citations state, in order.
+        self._undated: dict[str, dict[tuple[str | None, str | None], None]] = {}
+        self._owns: list[tuple[str, str]] = []
+
+    def key(self, c: Citation, place: str | None) -> str:
+        """The corpus-wide key of a citation: its in-text key, qualified by the text's
+        province for a local document."""
+        key = c.doc_id or base_key(c)
+        if place and is_local(c, self.lexicon):
+            return f"{place}/{key}"
+        return key
+
+    def add(self, t: TextCitations) -> None:
+        """Take in one text's citations (and the document it is)."""
+        for c in (*t.citations, *((t.own,) if t.own else ())):
+            key = c.doc_id or base_key(c)
+            if t.place and is_local(c, self.lexicon):
+                key = f"{t.place}/{key}"
+                self._jurisdiction[key.split("@", 1)[0]] = t.place
+            order = self._order
+            self._order += 1
+            statements = self._statements.get(key)
+            if statements is None:
+                statements = self._statements[key] = _Statements(order)
+            statements.add(c, order)
+            base, qualifier = _split_key(key)
+            if qualifier is not None and not qualifier.startswith("khóa"):
+                titles = self._dated[base].setdefault(key, {})
+                if c.title:
+                    titles[c.title] = None
+            else:
+                self._undated.setdefault(key, {})[(c.term, c.title)] = None
+        if t.own is not None:
+            self._owns.append((t.source.path, self.key(t.own, t.place)))
+
+    def finish(self) -> Resolver:
+        """The documents of the corpus, and the resolver of its texts."""
+        # Undated keys join a dated document of the same base where exactly one fits; the
+        # first of its citations that tells which one decides.
+        remap: dict[str, str] = {}
+        ambiguous: set[str] = set()
+        for key, stated in self._undated.items():
+            base, qualifier = _split_key(key)
+            if base not in self._dated:
+                continue
+            for term, title in stated:
+                choice = _choose_dated(term, title, qualifier, self._dated[base])
+                if choice is None:
+                    ambiguous.add(key)
+                else:
+                    remap[key] = choice
+                    break
+        groups: dict[str, _Statements] = {}
+        for key, statements in self._statements.items():
+            final = remap.get(key, key)
+            if final in groups:
+                groups[final].merge(statements)
+            else:
+                groups[final] = statements
+        documents: dict[str, DocumentRecord] = {}
+        iri_of_key: dict[str, str] = {}
+        for key in sorted(groups, key=lambda k: groups[k].first):
+            iri = document_iri(key)
+            while iri in documents and documents[iri].key != key:  # two keys, one slug
+                iri += "-" + hashlib.sha1(key.encode()).hexdigest()[:6]
+            iri_of_key[key] = iri
+            place = self._jurisdiction.get(key.split("@", 1)[0])
+            documents[iri] = _record(key, iri, groups[key], key in ambiguous, place)
+        iris = {key: iri_of_key[remap.get(key, key)] for key in self._statements}
+        owns = {path: iris[key] for path, key in self._owns}
+        return Resolver(self, documents, iris, owns)
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """The documents of a corpus and what each key resolves to; :meth:`resolve` gives a
+    text's citations their document IRIs."""
+
+    index: CorpusIndex
+    documents: dict[str, DocumentRecord]
+    iris: dict[str, str]
+    """Corpus-wide key → document IRI."""
+    own_documents: dict[str, str]
+    """File path → IRI of the document the text itself is."""
+
+    def resolve(self, t: TextCitations) -> TextCitations:
+        """The text with each citation's ``doc_id`` (and each relation's ends) set to the IRI
+        of its document; a page's title line naming the page's own document is dropped."""
+        key, iris = self.index.key, self.iris
+        final = [iris[key(c, t.place)] for c in t.citations]
+        own_iri = iris[key(t.own, t.place)] if t.own is not None else None
+        # In-text key → IRI, for the relations (one key names one document within a text).
+        by_text_key = {c.doc_id: iri for c, iri in zip(t.citations, final, strict=True)
+                       if c.doc_id}
+        if t.own is not None and t.own.doc_id and own_iri is not None:
+            by_text_key[t.own.doc_id] = own_iri
+        kept = [i for i, iri in enumerate(final) if iri != own_iri]
+        return TextCitations(
+            source=t.source,
+            citations=tuple(t.citations[i].replace(doc_id=final[i]) for i in kept),
+            place=t.place,
+            own=t.own.replace(doc_id=own_iri) if t.own is not None else None,
+            sentences=tuple(t.sentences[i] for i in kept) if t.sentences else (),
+            relations=_resolved_relations(t.relations, by_text_key),
+            sidebar=tuple(
+                c.replace(doc_id=document_iri(c.doc_id or base_key(c))) for c in t.sidebar
+            ),
+        )
 
 
 def _resolved_relations(
@@ -343,20 +491,21 @@ def _resolved_relations(
 
 
 def _choose_dated(
-    citation: Citation, qualifier: str | None, candidates: dict[str, list[Citation]]
+    term: str | None, title: str | None, qualifier: str | None,
+    candidates: dict[str, dict[str, None]],
 ) -> str | None:
-    """The dated key an undated citation belongs to, or None when it cannot be told."""
-    term = citation.term or (qualifier.removeprefix("khóa ").strip() if qualifier else None)
+    """The dated key an undated citation (its stated term and title) belongs to, or None when
+    it cannot be told; ``candidates`` are the dated keys with their citations' titles."""
+    term = term or (qualifier.removeprefix("khóa ").strip() if qualifier else None)
     fitting = {
-        key: cits for key, cits in candidates.items()
+        key: titles for key, titles in candidates.items()
         if term is None or term_of_year(int(_split_key(key)[1] or 0)) == term
     }
     if len(fitting) == 1:
         return next(iter(fitting))
-    if len(fitting) > 1 and citation.title:
+    if len(fitting) > 1 and title:
         scores = sorted(
-            ((_title_fit(citation.title, [c.title for c in cits if c.title]), key)
-             for key, cits in fitting.items()),
+            ((_title_fit(title, list(titles)), key) for key, titles in fitting.items()),
             reverse=True,
         )
         best, runner_up = scores[0], scores[1]
@@ -366,22 +515,17 @@ def _choose_dated(
 
 
 def _record(
-    key: str, iri: str, cits: Sequence[Citation], ambiguous: bool, place: str | None
+    key: str, iri: str, statements: _Statements, ambiguous: bool, place: str | None
 ) -> DocumentRecord:
-    def distinct(values: Iterable[str | None]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(v for v in values if v))
-
-    types = Counter(c.type for c in cits)
-    date_votes = Counter(c.date for c in cits if c.date).most_common(2)
+    date_votes = statements.dates.most_common(2)
     # The date most mentions state; on a tie none is chosen (the conflict says why).
     date = date_votes[0][0] if date_votes and (
         len(date_votes) == 1 or date_votes[0][1] > date_votes[1][1]) else None
-    dates = distinct(c.date for c in cits)
-    terms = distinct(c.term for c in cits)
-    titles = distinct(c.title for c in cits)
-    issuers = distinct(i for c in cits for i in (c.issuer or "").split("; "))
-    years = distinct(str(c.year) for c in cits if c.year)
-    first = max(cits, key=lambda c: (c.symbol is not None, c.date is not None, c.form == "full"))
+    dates = statements.dates.ordered()
+    terms = statements.terms.ordered()
+    years = statements.years.ordered()
+    first = statements.best
+    assert first is not None  # every key has a citation
     conflicts = []
     if len(dates) > 1:
         conflicts.append("date")
@@ -392,7 +536,7 @@ def _record(
     return DocumentRecord(
         key=key,
         iri=iri,
-        type=types.most_common(1)[0][0],
+        type=statements.types.most_common(1)[0][0],
         number=first.number,
         symbol=first.symbol,
         regime=first.regime,
@@ -401,11 +545,11 @@ def _record(
         date=date,
         dates=dates,
         terms=terms,
-        titles=titles,
-        issuers=issuers,
+        titles=statements.titles.ordered(),
+        issuers=statements.issuers.ordered(),
         issuer_codes=first.issuer_codes,
         jurisdiction=place,
-        mentions=len(cits),
+        mentions=statements.mentions,
         ambiguous=ambiguous,
         conflicts=tuple(conflicts),
     )

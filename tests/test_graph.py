@@ -23,7 +23,7 @@ from kg.export import write_ntriples_shards, write_turtle
 from kg.graph import build_graph
 from kg.models import SourceText
 from kg.normalize import normalize_text
-from kg.pipeline import Corpus, analyse_input, build_corpus
+from kg.pipeline import Corpus, SpilledTexts, analyse_input, build_corpus
 from kg.read import iter_sources, read_bytes
 from kg.vocab import ELI, KG
 
@@ -324,7 +324,7 @@ def test_failed_build_leaves_previous_outputs_whole(
     def interrupted(*_args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.export.write_relations", interrupted)
+    monkeypatch.setattr("kg.export._write_relations_of", interrupted)  # mid-way through
     result = runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
                                   "--no-store", "--no-html"])
     assert result.exit_code != 0
@@ -405,28 +405,26 @@ def test_analysis_cache_is_kept_per_kg_version_and_lexicon(tmp_path: Path) -> No
 def test_interrupted_build_keeps_the_previous_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The store is loaded in another process while the other outputs are written: a build
-    stopped on the way stops it too, and the previous store stays whole and in use."""
+    """The store is loaded in another process while the graph page is drawn: a build stopped
+    on the way stops it too, and the previous store stays whole and in use."""
     _write_texts(tmp_path / "texts", TEXTS)
     out = tmp_path / "out"
     runner = CliRunner()
-    assert runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
-                                "--no-html"]).exit_code == 0
+    assert runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out)]).exit_code == 0
     before = set(ox.Store.read_only(str(out / "store")))
     (tmp_path / "texts" / "them.txt").write_text(
         "Chỉ thị số 16/CT-TTg của Thủ tướng Chính phủ.\n", encoding="utf-8"
     )
 
-    def interrupted(*_args: object) -> int:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kg.export.write_relations", interrupted)
-    result = runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out),
-                                  "--no-html"])
+    monkeypatch.setattr("kg.html.write_graph_page", interrupted)
+    result = runner.invoke(main, ["build", str(tmp_path / "texts"), "-o", str(out)])
     assert result.exit_code != 0
     assert set(ox.Store.read_only(str(out / "store"))) == before
     assert sorted(p.name for p in out.iterdir()) == [
-        "analysis", "citations.jsonl", "graph.ttl", "relations.jsonl", "store"
+        "analysis", "citations.jsonl", "graph.html", "graph.ttl", "relations.jsonl", "store"
     ]
 
 
@@ -441,3 +439,16 @@ def test_store_that_cannot_be_built_is_a_one_line_error(tmp_path: Path) -> None:
     assert "store: exists and is not a kg store; not replacing it" in result.stderr
     assert (out / "store" / "notes.txt").read_text(encoding="utf-8") == "not a store"
     assert not (out / "graph.ttl").exists()  # nothing of this build was moved in
+
+
+def test_spilled_corpus_equals_corpus_in_memory(tmp_path: Path) -> None:
+    """With a spill file the texts are kept on disk and resolved as they are read back; the
+    corpus is the same as one held in memory, and can be walked more than once."""
+    sources = [read_bytes(text.encode("utf-8"), name) for name, text in sorted(TEXTS.items())]
+    in_memory = build_corpus(sources)
+    spilled = build_corpus(sources, spill=tmp_path / "texts.spill")
+    assert isinstance(spilled.texts, SpilledTexts) and len(spilled.texts) == len(TEXTS)
+    assert spilled.resolution.documents == in_memory.resolution.documents
+    assert spilled.resolution.own_documents == in_memory.resolution.own_documents
+    assert list(spilled.texts) == list(in_memory.texts) == list(spilled.texts)
+    assert spilled.relations == in_memory.relations
