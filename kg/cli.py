@@ -287,7 +287,7 @@ def build(
       citations.jsonl  every citation (kg extract's format; doc_id is the document IRI)
       relations.jsonl  every relation with its evidence sentence
       graph.html       the graph as one interactive page that opens offline (kg html), for
-                       graphs of up to 10,000 documents, bodies and texts
+                       graphs of up to 10,000 documents and texts
       store/           an Oxigraph store of the graph, for kg query, kg trace and kg serve
       graph-nt/        with --shards or --dask: the graph as N-Triples files
       analysis/        per-text results by content hash, for kg build --update
