@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,41 @@ def test_help_shows_examples() -> None:
     result = _runner().invoke(main, ["extract", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a pseudo-terminal with a window size")
+def test_build_shows_progress_with_rate_and_time_left_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal kg build shows how many texts of how many, texts per second and the time
+    left (the total is counted before reading); off a terminal it stays silent (the other CLI
+    tests)."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for i in range(12):
+        (texts / f"t{i:02d}.txt").write_text(
+            f"Báo cáo {i}: thực hiện Chỉ thị số 16/CT-TTg ngày 31/3/2020.\n", encoding="utf-8")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    kg = Path(sys.executable).with_name("kg")
+    child = subprocess.Popen([str(kg), "build", str(texts), "-o", str(tmp_path / "out"),
+                              "--no-store", "--no-html"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert child.wait(timeout=60) == 0
+    os.close(master)
+    last_bar = [part for part in shown.decode("utf-8").split("\r") if "analysing" in part][-1]
+    assert "12/12" in last_bar and "text/s" in last_bar and "<00:00" in last_bar, last_bar
