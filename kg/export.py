@@ -46,16 +46,8 @@ def write_turtle(corpus: Corpus, path: Path) -> int:
     triples."""
     text = GraphText(corpus)
     with atomic_write(path) as out:
-        buffer: list[str] = []
-        size = 0
         for chunk in text.chunks():
-            buffer.append(chunk)
-            size += len(chunk)
-            if size > 1 << 20:  # fewer, larger writes
-                out.write("".join(buffer))
-                buffer.clear()
-                size = 0
-        out.write("".join(buffer))
+            out.write(chunk)
     return text.triples
 
 
@@ -157,19 +149,10 @@ def write_graph_files(corpus: Corpus, turtle: Path, citations: Path, relations: 
     with atomic_write(turtle) as ttl, atomic_write(citations) as cit, \
             atomic_write(relations) as rel:
         ttl.write("".join(text.head()))
-        buffer: list[str] = []
-        size = 0
         for t in corpus.texts:
-            chunk = text.text(t)
-            buffer.append(chunk)
-            size += len(chunk)
-            if size > 1 << 20:  # fewer, larger writes
-                ttl.write("".join(buffer))
-                buffer.clear()
-                size = 0
+            ttl.write(text.text(t))
             n_citations += _write_citations_of(t, cit)
             warnings += sum(len(c.warnings) for c in t.citations)
             _write_relations_of(t, rel, seen)
-        ttl.write("".join(buffer))
         ttl.write("".join(text.tail()))
     return Written(text.triples, n_citations, len(seen), warnings)

@@ -26,7 +26,7 @@ from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
 from kg.pipeline import Corpus, source_iri
 from kg.resolve import DocumentRecord, TextCitations, slugify
-from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, MENTION
+from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology.ttl"
 """The ontology (a link to ontology/kg.ttl, shipped in the package as a file)."""
@@ -77,11 +77,6 @@ def new_graph() -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     return graph
-
-
-def mention_iri(source_iri: str, citation: Citation) -> URIRef:
-    """The IRI of one citation's mention node (source, then span)."""
-    return MENTION[f"{source_iri.rsplit('/', 1)[-1]}-{citation.start}-{citation.end}"]
 
 
 def body_iri(name: str, place: str | None) -> URIRef:
@@ -382,7 +377,7 @@ class GraphText:
         for i, c in enumerate(t.citations):
             if not c.doc_id:
                 continue
-            m = f"mention:{local}-{c.start}-{c.end}"
+            m = f"mention:{local}-{c.start}-{c.end}"  # a mention is its source and span
             spans.append((c.start, c.end, m))
             sentence = t.sentences[i] if i < len(t.sentences) else ""
             out.append(self._mention(m, src, c, sentence))

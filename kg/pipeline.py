@@ -350,8 +350,3 @@ def _analyse_each(
             cache.write_bytes(result, blob)
         out.append(((result, blob), False))
     return out
-
-
-def corpus_of(resolution: Resolution) -> Corpus:
-    """The corpus of a resolution."""
-    return Corpus(resolution)

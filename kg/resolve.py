@@ -372,17 +372,19 @@ class CorpusIndex:
     def key(self, c: Citation, place: str | None) -> str:
         """The corpus-wide key of a citation: its in-text key, qualified by the text's
         province for a local document."""
+        return self._local_key(c, place)[0]
+
+    def _local_key(self, c: Citation, place: str | None) -> tuple[str, bool]:
         key = c.doc_id or base_key(c)
         if place and is_local(c, self.lexicon):
-            return f"{place}/{key}"
-        return key
+            return f"{place}/{key}", True
+        return key, False
 
     def add(self, t: TextCitations) -> None:
         """Take in one text's citations (and the document it is)."""
         for c in (*t.citations, *((t.own,) if t.own else ())):
-            key = c.doc_id or base_key(c)
-            if t.place and is_local(c, self.lexicon):
-                key = f"{t.place}/{key}"
+            key, local = self._local_key(c, t.place)
+            if local and t.place:
                 self._jurisdiction[key.split("@", 1)[0]] = t.place
             order = self._order
             self._order += 1

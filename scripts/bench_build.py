@@ -57,7 +57,7 @@ def run_stages(folder: Path, workers: int) -> dict[str, float]:
     """Build the corpus in ``folder`` stage by stage in this process and time each stage."""
     from kg.export import write_citations, write_relations, write_turtle
     from kg.models import ReadError
-    from kg.pipeline import analyse_all, corpus_of
+    from kg.pipeline import Corpus, analyse_all
     from kg.read import iter_inputs
     from kg.resolve import resolve_corpus
     from kg.store import build_store
@@ -68,7 +68,7 @@ def run_stages(folder: Path, workers: int) -> dict[str, float]:
                 if not isinstance(r, ReadError)]
     times["analyse"] = time.perf_counter() - t0
     t = time.perf_counter()
-    corpus = corpus_of(resolve_corpus(analysed, consume=True))
+    corpus = Corpus(resolve_corpus(analysed, consume=True))
     times["resolve"] = time.perf_counter() - t
     with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
         out = Path(tmp)
