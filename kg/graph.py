@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -152,6 +152,7 @@ _N = SimpleNamespace(**{
         "RelationAssertion": KG.RelationAssertion, "subjectDoc": KG.subjectDoc,
         "objectDoc": KG.objectDoc, "relation": KG.relation, "cue": KG.cue,
         "evidenceText": KG.evidenceText, "comment": RDFS.comment,
+        "mentionCount": KG.mentionCount, "sourceCount": KG.sourceCount,
         "date": XSD.date, "dateTime": XSD.dateTime, "gYear": XSD.gYear, "anyURI": XSD.anyURI,
     }.items()
 })
@@ -198,6 +199,10 @@ class GraphText:
     _conflicted: set[str] = field(default_factory=set)
     _conflict_evidence: dict[str, list[tuple[Citation, str]]] = field(
         default_factory=lambda: defaultdict(list))
+    # Per document: mentions written and sources they are in (kg:mentionCount, kg:sourceCount).
+    _mention_counts: Counter[str] = field(default_factory=Counter)
+    _source_counts: Counter[str] = field(default_factory=Counter)
+    _counted_sources: set[str] = field(default_factory=set)
 
     def chunks(self) -> Iterator[str]:
         """The Turtle text, in pieces."""
@@ -224,11 +229,21 @@ class GraphText:
         return self._text(t, self._conflicted, self._conflict_evidence, self._seen)
 
     def tail(self) -> Iterator[str]:
-        """The conflicts, with the mentions that state each value (after every text)."""
+        """The conflicts, with the mentions that state each value, and every document's
+        mention and source counts (after every text)."""
         documents = self.corpus.resolution.documents
         self._edges.clear()
         for iri in sorted(self._conflicted):
             yield self._conflicts(documents[iri], self._conflict_evidence[iri])
+        # Counted as the mentions are written, so they are the graph's own numbers; stored
+        # because counting 1.3 million mentions takes a SPARQL engine seconds to a minute
+        # (BENCHMARKS.md), and rankings are what users ask for first.
+        n = _N
+        for iri in sorted(documents):
+            yield self._emit(self.name(iri), [
+                (n.mentionCount, str(self._mention_counts[iri])),
+                (n.sourceCount, str(self._source_counts[iri])),
+            ])
 
     def name(self, iri: str) -> str:
         """:func:`turtle_name`, remembered (document and body IRIs recur)."""
@@ -373,6 +388,10 @@ class GraphText:
         cited = sorted({self.name(c.doc_id) for c in t.citations if c.doc_id})
         pairs.extend((n.refers_to, d) for d in cited)
         out = [self._emit(src, pairs)]
+        if src_iri not in self._counted_sources:  # the same file twice: the same mentions
+            self._counted_sources.add(src_iri)
+            self._mention_counts.update(c.doc_id for c in t.citations if c.doc_id)
+            self._source_counts.update({c.doc_id for c in t.citations if c.doc_id})
         spans: list[tuple[int, int, str]] = []
         for i, c in enumerate(t.citations):
             if not c.doc_id:

@@ -91,12 +91,14 @@ class KG(DefinedNamespace):
     evidenceText: URIRef  # The sentence that supports the relation assertion or conflict, as text.
     file: URIRef  # The path of the file the source text was read from, as given to the tool.
     jurisdiction: URIRef  # The province whose bodies issued a local document, as its Vietnamese name (e.g. Bình Phước).
+    mentionCount: URIRef  # The number of kg:Mention nodes of this graph that kg:mentions the document (0 for a document no text cites, such as a text's own document). Written by kg build so that rankings need not count mentions at query time; it describes the graph it is in, and is stale in a store that merges graphs.
     partyTerm: URIRef  # The term (khóa) of the Party committee that issued the document, as a Roman numeral such as XI.
     place: URIRef  # The province (or other place) a local body belongs to, or that a source text is about, e.g. Bình Phước.
     publishedAt: URIRef  # When the source text was published, as an xsd:dateTime or, when the time is unknown, an xsd:date.
     sentence: URIRef  # The sentence of the source that contains the mention.
     sha256: URIRef  # The SHA-256 digest of the source file's bytes, as 64 lower-case hexadecimal digits.
     site: URIRef  # The name or host of the website or publication the source comes from.
+    sourceCount: URIRef  # The number of distinct kg:Source nodes of this graph in which the document is mentioned (the kg:inSource of its mentions). Written by kg build beside kg:mentionCount.
     start: URIRef  # The code-point offset where the mention starts in the NFC-normalised source text (inclusive).
     statedDate: URIRef  # The date of the document as this mention gives it ("ngày 03/6/2013").
     statedIssuer: URIRef  # The issuing body as this mention names it ("của Bộ Chính trị"), as a string.

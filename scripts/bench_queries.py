@@ -10,9 +10,10 @@ Each OUT is a ``kg build`` output folder (scripts/bench_build.py --keep leaves t
 * pick the traced documents from the graph: the three documents with the most direct
   implementers (setup, not timed);
 * ``kg trace`` of each (``kg.trace.trace``), plain and with ``--cited-in``;
-* every query of ontology/queries, the way a user runs it: bound to one of the traced documents
-  where the query takes a document (implementers, citations-per-year, conflicts, documents),
-  to its type where it takes a type (most-cited, documents), and also left free (the whole
+* every query of ontology/queries, the way a user runs it: bound to the most implemented
+  document where the query takes a document (implementers, citations-per-year), to the first
+  document with a conflict (conflicts), to its type where it takes a type (most-cited,
+  documents), to a source that cites it (source-citations), and also left free (the whole
   graph: the slowest case);
 * with ``--rdflib``: the graph.ttl parsed into an rdflib Graph (load time and memory), and
   the same queries with the same bindings (``initBindings``); their rows must equal the store's.
@@ -43,6 +44,8 @@ SELECT ?doc (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x kg:implements ?doc . ?doc a kg
 GROUP BY ?doc ORDER BY DESC(?n) ?doc LIMIT 3
 """
 TYPE_OF = "SELECT ?doc ?type WHERE { ?doc eli:type_document ?type }"
+A_SOURCE = "SELECT ?doc ?source WHERE { ?m kg:mentions ?doc ; kg:inSource ?source } LIMIT 1"
+A_CONFLICT = "SELECT ?doc WHERE { ?doc kg:hasConflict ?c } ORDER BY ?doc LIMIT 1"
 
 
 def timed(run: Callable[[], int], repeat: int) -> tuple[float, float, int]:
@@ -71,11 +74,14 @@ def cases(store: GraphStore) -> list[tuple[str, str, dict[str, str]]]:
     top = [str(r["doc"]) for r in store.query(TOP_IMPLEMENTED).dicts()]
     target = top[0]
     dtype = str(store.query(TYPE_OF, {"doc": IRI(target)}).dicts()[0]["type"])
+    source = str(store.query(A_SOURCE, {"doc": IRI(target)}).dicts()[0]["source"])
+    conflicted = [str(r["doc"]) for r in store.query(A_CONFLICT).dicts()] or [target]
     queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}
     bound = {
         "implementers": {"target": target},
         "citations-per-year": {"target": target},
-        "conflicts": {"doc": target},
+        "conflicts": {"doc": conflicted[0]},
+        "source-citations": {"source": source},
         "documents": {"type": dtype},
         "most-cited": {"type": dtype},
         "by-issuer": {},
@@ -85,7 +91,9 @@ def cases(store: GraphStore) -> list[tuple[str, str, dict[str, str]]]:
         if bound.get(name):
             label = ", ".join(f"?{k}={v.rsplit('/', 1)[-1]}" for k, v in bound[name].items())
             out.append((f"{name} ({label})", queries[name], bound[name]))
-        if name != "implementers":  # left free it lists every implementer of every document
+        # Left free, these two list every implementer of every document, and what every
+        # source cites.
+        if name not in ("implementers", "source-citations"):
             out.append((f"{name} (free)", queries[name], {}))
     return out
 

@@ -23,7 +23,7 @@ Measured, in one process, on the same files:
     of copy 0 with the most transitive implementers;
   - ``closure``: the same path with both ends free, counted (every chain in the graph);
   - ``top-cited``: mentions per document, ``GROUP BY``, ``ORDER BY DESC``, ``LIMIT 20``;
-  - ``most-cited.rq``: the shipped named query, as it is (``FILTER EXISTS``, ``OPTIONAL``);
+  - ``most-cited.rq``: the shipped named query, as it is (reads kg:mentionCount);
 * ``kg.trace.trace`` of the same target on the read-only store (pyoxigraph only);
 * memory: the peak RSS of each phase (``/proc/self/clear_refs`` resets the high-water mark
   before it; Linux only), and the process peak.

@@ -144,6 +144,37 @@ def test_small_graph_satisfies_the_shapes(corpus: Corpus) -> None:
     assert ok, report[:3000]
 
 
+COUNTS = """
+SELECT ?doc ?mentionCount ?sourceCount (COUNT(DISTINCT ?m) AS ?mentions)
+       (COUNT(DISTINCT ?s) AS ?sources)
+WHERE {
+  ?doc kg:mentionCount ?mentionCount ; kg:sourceCount ?sourceCount .
+  OPTIONAL { ?m kg:mentions ?doc ; kg:inSource ?s }
+}
+GROUP BY ?doc ?mentionCount ?sourceCount
+"""
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        pytest.param(TEXTS, id="three-texts"),
+        # The same file given twice is one source: its mentions are counted once.
+        pytest.param({**TEXTS, "./bao-cao.txt": TEXTS["bao-cao.txt"]}, id="one-file-twice"),
+    ],
+)
+def test_documents_carry_their_mention_and_source_counts(texts: dict[str, str]) -> None:
+    graph = build_graph(_corpus(texts))
+    rows = list(graph.query(COUNTS, initNs={"kg": KG._NS}))
+    documents = set(graph.subjects(URIRef(str(KG.mentionCount)), None))
+    assert len(rows) == len(documents) == len(set(graph.subjects(None, KG.Document)))
+    for doc, mention_count, source_count, mentions, sources in rows:  # type: ignore[misc]
+        assert (int(mention_count), int(source_count)) == (int(mentions), int(sources)), doc
+    nq25 = URIRef("https://w3id.org/kg-vn/id/doc/25-nq-tw-2013")  # twice in bao-cao
+    counts = (graph.value(nq25, KG.mentionCount), graph.value(nq25, KG.sourceCount))
+    assert [c.toPython() for c in counts if c is not None] == [3, 2]
+
+
 # ------------------------------------------------------------------ seeds (shared gold)
 
 

@@ -48,6 +48,7 @@ QUERY_NAMES = [
     "documents",
     "implementers",
     "most-cited",
+    "source-citations",
 ]
 
 
@@ -330,6 +331,8 @@ doc:25-nq-tw-2013 a kg:Document , eli:LegalResource , kg:PartyDocument ;
     eli:passed_by body:ban-chap-hanh-trung-uong-dang ;
     dcterms:title "về tăng cường và đổi mới sự lãnh đạo của Đảng đối với công tác dân vận"@vi ;
     skos:prefLabel "Nghị quyết 25-NQ/TW (2013)"@vi ;
+    kg:mentionCount 2 ;
+    kg:sourceCount 2 ;
     kg:hasConflict conflict:c1 .
 
 doc:binh-phuoc-21-kh-tu-2014 a kg:Document , eli:LegalResource , kg:PartyDocument ;
@@ -341,6 +344,8 @@ doc:binh-phuoc-21-kh-tu-2014 a kg:Document , eli:LegalResource , kg:PartyDocumen
     kg:year "2014"^^xsd:gYear ;
     kg:jurisdiction "Bình Phước" ;
     eli:passed_by body:tinh-uy-binh-phuoc ;
+    kg:mentionCount 1 ;
+    kg:sourceCount 1 ;
     kg:implements doc:25-nq-tw-2013 .
 
 doc:binh-phuoc-93-kh-ubnd-2015 a kg:Document , eli:LegalResource , kg:StateDocument ;
@@ -351,6 +356,8 @@ doc:binh-phuoc-93-kh-ubnd-2015 a kg:Document , eli:LegalResource , kg:StateDocum
     kg:year "2015"^^xsd:gYear ;
     kg:jurisdiction "Bình Phước" ;
     eli:passed_by body:uy-ban-nhan-dan-tinh-binh-phuoc ;
+    kg:mentionCount 1 ;
+    kg:sourceCount 1 ;
     kg:implements doc:binh-phuoc-21-kh-tu-2014 ;
     eli:based_on doc:16-ct-ttg-2020 .
 
@@ -361,6 +368,8 @@ doc:binh-phuoc-263-bc-tu-2023 a kg:Document , eli:LegalResource , kg:PartyDocume
     eli:date_document "2023-05-10"^^xsd:date ;
     kg:year "2023"^^xsd:gYear ;
     eli:passed_by body:tinh-uy-binh-phuoc ;
+    kg:mentionCount 1 ;
+    kg:sourceCount 1 ;
     kg:reviews doc:25-nq-tw-2013 .
 
 doc:16-ct-ttg-2020 a kg:Document , eli:LegalResource , kg:StateDocument ;
@@ -369,6 +378,8 @@ doc:16-ct-ttg-2020 a kg:Document , eli:LegalResource , kg:StateDocument ;
     eli:id_local "16/CT-TTg" ;
     eli:number "16" ;
     kg:year "2020"^^xsd:gYear ;
+    kg:mentionCount 1 ;
+    kg:sourceCount 1 ;
     eli:passed_by body:thu-tuong-chinh-phu .
 
 # ---- issuing bodies
@@ -523,6 +534,26 @@ BROKEN = [
         f"INSERT DATA {{ {D1} eli:type_document kgdt:chi-thi }}",
         "Document-type",
         id="document-with-two-types",
+    ),
+    pytest.param(
+        f"DELETE WHERE {{ {D1} kg:mentionCount ?n }}",
+        "Document-mentionCount",
+        id="document-without-mention-count",
+    ),
+    pytest.param(
+        f"DELETE DATA {{ {D1} kg:mentionCount 2 }} ; INSERT DATA {{ {D1} kg:mentionCount 3 }}",
+        "Document-countsMatchMentions",
+        id="mention-count-not-the-mentions",
+    ),
+    pytest.param(
+        f"DELETE DATA {{ {D1} kg:sourceCount 2 }} ; INSERT DATA {{ {D1} kg:sourceCount 1 }}",
+        "Document-countsMatchMentions",
+        id="source-count-not-the-sources",
+    ),
+    pytest.param(
+        f'DELETE DATA {{ {D1} kg:sourceCount 2 }} ; INSERT DATA {{ {D1} kg:sourceCount "2" }}',
+        "Document-sourceCount",
+        id="source-count-as-string",
     ),
     pytest.param(
         f"DELETE WHERE {{ {M1} kg:inSource ?s }}",
@@ -745,9 +776,15 @@ def test_most_cited(run: Runner) -> None:
     assert (top["symbol"], top["year"], top["typeName"]) == ("25-NQ/TW", "2013", "Nghị quyết")
     assert {r["mentions"] for r in rows[1:]} == {"1"}
     assert [r["doc"] for r in run("most-cited", type=str(DOCTYPE["ke-hoach"]))] == [KH21, KH93]
-    in_s2 = run("most-cited", source=S2)
-    got = {(r["doc"], r["mentions"], r["source"]) for r in in_s2}
-    assert got == {(NQ25, "1", S2), (CT16, "1", S2)}
+
+
+def test_source_citations(run: Runner) -> None:
+    rows = run("source-citations", source=S2)
+    got = [(r["doc"], r["symbol"], r["mentions"], r["first"], r["source"]) for r in rows]
+    assert got == [(NQ25, "25-NQ/TW", "1", "0", S2), (CT16, "16/CT-TTg", "1", "50", S2)]
+    in_report = run("source-citations", source=S1)
+    assert [r["doc"] for r in in_report] == [NQ25, KH21, KH93, BC263]  # by first offset
+    assert run("source-citations", source=SOURCE + "no-such-source") == []
 
 
 def test_documents_by_issuer(run: Runner) -> None:

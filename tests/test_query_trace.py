@@ -98,7 +98,7 @@ def test_named_query_in_every_format(out: Path, fmt: str) -> None:
         assert (rows[0]["symbol"], rows[0]["mentions"]) == ("43-KL/TW", "3")
     else:
         lines = result.stdout.splitlines()
-        assert lines[0].split()[:3] == ["type", "source", "doc"]
+        assert lines[0].split()[:3] == ["type", "doc", "symbol"]
         assert "doc:43-kl-tw-2019" in lines[2]  # IRIs abbreviated in tables
     assert "rows" in result.stderr
 
