@@ -521,8 +521,8 @@ def query(
 
     GRAPH is a kg build output folder (its store/, else its graph.ttl), a store folder or an RDF
     file (.ttl, .nt). QUERY is the name of a shipped query (the files of ontology/queries:
-    documents, most-cited, implementers, source-citations, by-issuer, citations-per-year,
-    conflicts), a .rq file,
+    documents, most-cited, implementers, source-citations, by-issuer, citation-history,
+    citations-per-year, conflicts), a .rq file,
     or SPARQL text. The prefixes kg:, eli:, doc:, body:, source:, kgdt:, skos:, dcterms:, rdf:,
     rdfs:, xsd: ... may be used without declaring them. A bound variable must be in the SELECT
     clause (the shipped queries select all their parameters).

@@ -11,10 +11,10 @@ Each OUT is a ``kg build`` output folder (scripts/bench_build.py --keep leaves t
   implementers (setup, not timed);
 * ``kg trace`` of each (``kg.trace.trace``), plain and with ``--cited-in``;
 * every query of ontology/queries, the way a user runs it: bound to the most implemented
-  document where the query takes a document (implementers, citations-per-year), to the first
+  document where the query takes a document (implementers, citation-history), to the first
   document with a conflict (conflicts), to its type where it takes a type (most-cited,
-  documents), to a source that cites it (source-citations), and also left free (the whole
-  graph: the slowest case);
+  documents, citations-per-year), to a source that cites it (source-citations), and also
+  left free (the whole graph: the slowest case);
 * with ``--rdflib``: the graph.ttl parsed into an rdflib Graph (load time and memory), and
   the same queries with the same bindings (``initBindings``); their rows must equal the store's.
 
@@ -79,7 +79,8 @@ def cases(store: GraphStore) -> list[tuple[str, str, dict[str, str]]]:
     queries = {name: path.read_text(encoding="utf-8") for name, path in named_queries().items()}
     bound = {
         "implementers": {"target": target},
-        "citations-per-year": {"target": target},
+        "citation-history": {"target": target},
+        "citations-per-year": {"type": dtype},
         "conflicts": {"doc": conflicted[0]},
         "source-citations": {"source": source},
         "documents": {"type": dtype},
@@ -93,7 +94,7 @@ def cases(store: GraphStore) -> list[tuple[str, str, dict[str, str]]]:
             out.append((f"{name} ({label})", queries[name], bound[name]))
         # Left free, these two list every implementer of every document, and what every
         # source cites.
-        if name not in ("implementers", "source-citations"):
+        if name not in ("implementers", "source-citations", "citation-history"):
             out.append((f"{name} (free)", queries[name], {}))
     return out
 

@@ -43,6 +43,7 @@ KGSH_NS = "https://w3id.org/kg-vn/shapes#"
 
 QUERY_NAMES = [
     "by-issuer",
+    "citation-history",
     "citations-per-year",
     "conflicts",
     "documents",
@@ -813,14 +814,25 @@ def test_citations_per_year(run: Runner) -> None:
         ("2023", "4", "4", "1"),
         ("2024", "2", "2", "1"),
     ]
-    assert rows[0]["target"] is None and rows[0]["type"] is None
-    of_nq25 = run("citations-per-year", target=NQ25)
-    assert [(r["year"], r["mentions"], r["target"]) for r in of_nq25] == [
-        ("2023", "1", NQ25),
-        ("2024", "1", NQ25),
-    ]
+    assert rows[0]["type"] is None
     directives = run("citations-per-year", type=str(DOCTYPE["chi-thi"]))
-    assert [(r["year"], r["mentions"]) for r in directives] == [("2024", "1")]
+    assert [(r["year"], r["mentions"], r["type"]) for r in directives] == [
+        ("2024", "1", str(DOCTYPE["chi-thi"]))
+    ]
+
+
+def test_citation_history(run: Runner) -> None:
+    of_nq25 = run("citation-history", target=NQ25)
+    assert [(r["year"], r["mentions"], r["sources"], r["target"]) for r in of_nq25] == [
+        ("2023", "1", "1", NQ25),
+        ("2024", "1", "1", NQ25),
+    ]
+    assert run("citation-history", target=DOC + "no-such-document") == []
+    every = run("citation-history")  # left free: every document's history
+    assert {(r["target"], r["year"]) for r in every} == {
+        (NQ25, "2023"), (NQ25, "2024"), (KH21, "2023"), (KH93, "2023"), (BC263, "2023"),
+        (CT16, "2024"),
+    }
 
 
 def test_conflicts(run: Runner) -> None:
