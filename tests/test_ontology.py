@@ -739,6 +739,14 @@ BC263 = DOC + "binh-phuoc-263-bc-tu-2023"
 CT16 = DOC + "16-ct-ttg-2020"
 
 
+def test_readme_lists_every_bundled_query() -> None:
+    shipped = {path.stem for path in (ROOT / "ontology" / "queries").glob("*.rq")}
+    assert shipped == set(QUERY_NAMES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", readme, flags=re.M))
+    assert listed == shipped
+
+
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_query_parses_in_rdflib(name: str) -> None:
     prepareQuery(_query_text(name))
