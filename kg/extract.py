@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from kg.lexicon import Body, DocType, Lexicon, TypeCode, load_lexicon
 from kg.models import Citation, Regime
 from kg.normalize import fold_key, fold_symbol_chars
-from kg.patterns import CompiledPatterns, compile_patterns, scan_after
+from kg.patterns import (
+    CompiledPatterns,
+    compile_patterns,
+    digit_trigger_starts,
+    scan_after,
+)
 
 # Suffixes of Party issuer codes: "TW" (Trung ương), "TU" (Tỉnh ủy), "HU" (Huyện ủy),
 # "ĐU" (Đảng ủy), "BCSĐ" (Ban cán sự đảng) ... (REFERENCE.md §2.4).  A state-layout symbol
@@ -83,6 +88,11 @@ class CitationFinder:
             if body.kind == "party"
             for code in body.codes
         }
+        # Texts cite the same symbols over and over ("Nghị định 30/2020/NĐ-CP"), and parsing one
+        # takes several regular expressions: parsed symbols (immutable) are kept, up to
+        # SYMBOL_CACHE_SIZE.  A plain dict keeps the finder picklable and, its reads and writes
+        # being atomic, safe to share between threads (at worst a symbol is parsed twice).
+        self._parsed: dict[str, ParsedSymbol | None] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -98,10 +108,7 @@ class CitationFinder:
         else:  # a rare letter whose lower case is longer ("İ"): scan case-insensitively
             words = scan_after(p.trigger_words_ci, text, p.trigger_words_refused_before)
         starts = [(m.start(), True) for m in words]
-        starts += [
-            (m.start(), False)
-            for m in scan_after(p.trigger_digits, text, p.trigger_digits_refused_before)
-        ]
+        starts += [(start, False) for start in digit_trigger_starts(p.trigger_digits, text)]
         starts.sort()
         for pos, is_word in starts:
             if pos < consumed:
@@ -133,6 +140,16 @@ class CitationFinder:
 
     def parse_symbol(self, raw: str) -> ParsedSymbol | None:
         """Split a symbol as written ("217 QĐ/TW", "30/2020/NĐ-CP") into canonical parts."""
+        try:
+            return self._parsed[raw]
+        except KeyError:
+            pass
+        if len(self._parsed) >= SYMBOL_CACHE_SIZE:
+            self._parsed.clear()
+        parsed = self._parsed[raw] = self._parse_symbol(raw)
+        return parsed
+
+    def _parse_symbol(self, raw: str) -> ParsedSymbol | None:
         raw = " ".join(raw.split())
         m = self.patterns.party_symbol.match(raw)
         if m is not None:
@@ -373,9 +390,14 @@ class CitationFinder:
         citation of form "full" whose span is the number in the header.
         """
         head = text[:HEADER_CHARS]
-        m = self.patterns.own_number.search(head)
+        # own_number starts with the line break before the "Số" line, so the regex engine
+        # skips from line break to line break (an alternative "^" would make it try every
+        # position, eight times slower); the "\n" put before the head stands for its start, and
+        # offsets in the searched string are one more than in the text.
+        m = self.patterns.own_number.search("\n" + head)
         if m is None:
             return None
+        header_end = m.end() - 1
         parsed = self.parse_symbol(m.group("sym"))
         if parsed is None:
             return None
@@ -387,13 +409,13 @@ class CitationFinder:
             type_name = "Luật" if is_law else "Công văn"
         warnings: list[str] = []
         date = None
-        d = self.patterns.header_date.search(text, m.end(), m.end() + 400)
+        d = self.patterns.header_date.search(text, header_end, header_end + 400)
         if d is None:
             d = self.patterns.header_date.search(head)
         if d is not None:
             date = _iso_date(d, warnings)
         year = parsed.year or (int(date[:4]) if date else None)
-        start, end = m.span("sym")
+        start, end = m.start("sym") - 1, m.end("sym") - 1
         return Citation(
             start=start, end=end, text=text[start:end], type=type_name, number=parsed.number,
             symbol=parsed.canonical, issuer_codes=parsed.issuer_codes, year=year, date=date,
@@ -645,6 +667,9 @@ def _roman(value: str) -> str:
         return out
     return value.upper()
 
+
+SYMBOL_CACHE_SIZE = 4096
+"""How many parsed symbols a finder keeps (a few hundred bytes each)."""
 
 HEADER_CHARS = 8000
 """How far from the top of a text its own "Số: ..." header is looked for."""

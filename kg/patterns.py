@@ -10,8 +10,8 @@ into the text the user sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.lexicon import Lexicon, alias_pattern, load_lexicon
@@ -20,7 +20,8 @@ from kg.normalize import DASH, HOMOGLYPHS, SLASH, UPPER_CLASS, tolerant_pattern
 LETTER = r"[^\W\d_]"
 # A document number: Arabic digits, leading zeros kept ("05"); six digits cover the largest
 # customs notices ("39305/TB-CHQ").
-NUM = r"\d{1,6}"
+NUM_DIGITS = 6
+NUM = rf"\d{{1,{NUM_DIGITS}}}"
 # Years in symbols and dates.  Anything outside 1900–2099 is not a document year.
 YEAR = r"(?:19|20)\d\d"
 # White space inside a citation or its tail: at most one line break (a hard-wrapped line),
@@ -74,6 +75,14 @@ NAME_SEP = rf"(?:{GAP1}|,\s*(?=chống\b))"
 
 ROMAN = r"[IVXLC]+"
 
+# The words of a law's name: its first word and at most this many more (``law_at``).
+LAW_NAME_WORDS = 14
+# Between a type word (and its qualifier) and the number: "số", "số:", or only white space.
+SO = rf"{GAP}(?:số|sô){GAP}:?{GAP}|{GAP1}"
+# What may not come before the number of a digit trigger: a number inside a longer number,
+# a date, a symbol or a word is not a citation's start.
+DIGITS_REFUSED_BEFORE = rf"[\w.{SLASH[1:-1]}{DASH[1:-1]}]"
+
 
 @dataclass(frozen=True)
 class CompiledPatterns:
@@ -81,12 +90,12 @@ class CompiledPatterns:
 
     # The two trigger scans carry no leading look-behind: a pattern that starts with one
     # defeats the regex engine's fast search for the first character (2-6x slower on long
-    # texts), so the character before a match is checked by :func:`scan_after` instead.
+    # texts), so the character before a word trigger is checked by :func:`scan_after`, and
+    # the digit trigger starts at the separator after the number (:func:`digit_trigger_starts`).
     trigger_words: re.Pattern[str]
     trigger_words_ci: re.Pattern[str]
     trigger_words_refused_before: re.Pattern[str]
     trigger_digits: re.Pattern[str]
-    trigger_digits_refused_before: re.Pattern[str]
     law_at: re.Pattern[str]
     typed_at: re.Pattern[str]
     bare_at: re.Pattern[str]
@@ -142,22 +151,33 @@ def scan_after(
             return
 
 
+def digit_trigger_starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where the numbers start that the digit trigger (``trigger_digits``) finds in ``text``:
+    the pattern matches their separator, and group n holds a number of n digits."""
+    return [m.start(m.lastindex or 0) for m in pattern.finditer(text)]
+
+
 def _alternation(phrases: list[str]) -> str:
     """Tolerant patterns for phrases, longest first so the longest phrase wins."""
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
     return "|".join(tolerant_pattern(p) for p in unique)
 
 
-def literal_trie(phrases: list[str]) -> str:
+def literal_trie(phrases: list[str], ends: Mapping[str, str] | None = None) -> str:
     """A regex matching any of ``phrases`` (lower case), factored as a trie so the regex engine
     tries one branch per character instead of every phrase.  Spaces match any run of white
-    space and "đ" also matches its look-alike "ð"."""
-    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    space and "đ" also matches its look-alike "ð".
+
+    ``ends`` gives, for some phrases, a pattern that must match right after the phrase (a
+    look-ahead, say) for the phrase to count; a phrase that fails it gives way to a shorter
+    phrase it starts with, as when the text does not go on with the longer phrase.
+    """
+    root = _TrieNode()
     for phrase in phrases:
         node = root
         for ch in " ".join(phrase.split()):
-            node = node.setdefault(ch, {})
-        node[""] = {}
+            node = node.children.setdefault(ch, _TrieNode())
+        node.end = (ends or {}).get(phrase, "")
 
     def atom(ch: str) -> str:
         if ch == " ":
@@ -166,22 +186,32 @@ def literal_trie(phrases: list[str]) -> str:
             return f"[{''.join(DJ_VARIANTS)}]"
         return re.escape(ch)
 
-    def build(node: dict, top: bool = False) -> str:  # type: ignore[type-arg]
+    def build(node: _TrieNode, top: bool = False) -> str:
         branches = [
             # At the top every branch starts with one plain letter ("đ", "ð", "ɖ" apart),
             # which lets the regex engine skip ahead to those letters (twice as fast).
             variant + build(sub)
-            for ch, sub in sorted(node.items())
-            if ch
+            for ch, sub in sorted(node.children.items())
             for variant in (DJ_VARIANTS if top and ch == "đ" else (atom(ch),))
         ]
         if not branches:
-            return ""
+            return node.end or ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # A phrase may end here or go on: the longer phrase is tried first (greedy "?").
-        return f"(?:{body})?" if "" in node else body
+        if node.end is None:
+            return body
+        # A phrase may end here or go on: the longer phrase is tried first.
+        return f"(?:{body}|{node.end})" if node.end else f"(?:{body})?"
 
     return build(root, top=True)
+
+
+@dataclass
+class _TrieNode:
+    """A node of :func:`literal_trie`: the next characters, and (at the end of a phrase) the
+    pattern that must follow the phrase (``""``: nothing)."""
+
+    children: dict[str, _TrieNode] = field(default_factory=dict)
+    end: str | None = None
 
 
 def type_word_pattern(lexicon: Lexicon, *, laws: bool | None = None) -> str:
@@ -190,6 +220,91 @@ def type_word_pattern(lexicon: Lexicon, *, laws: bool | None = None) -> str:
         w for t in lexicon.types for w in t.words if laws is None or t.law == laws
     ]
     return _alternation(words)
+
+
+def trigger_word_ends(lexicon: Lexicon) -> dict[str, str]:
+    """For each type word of the word trigger (lower case), what must follow it for a hit to
+    count: ``(?!\\w)``, then a look-ahead that ``typed_at`` or ``law_at`` matching at the hit
+    implies.  Of the ~115,000 hits of type words in 18 MB of text, ~8,000 start citations; the
+    rest is prose ("quy định của", "kế hoạch phát triển", "pháp luật về"), and dropping it
+    inside the scan spares a Python step and two anchored matches per hit.
+
+    Each look-ahead is a necessary condition read off the patterns, not a guess:
+
+    * ``typed_at`` (a non-law word) needs a digit right after the word, its qualifier and
+      ``SO`` ("số", "số:", white space).  Before them may also come the rest of a longer type
+      word or of a qualifier, for ``typed_at`` may read a longer word than the trigger ("Thông
+      tư lıên tịch" with a dotless ı, which only a case-insensitive match takes for "i") or a
+      shorter one plus a qualifier ("Nghị quyết" + "liên tịch").
+    * ``law_at`` needs a digit after at most ``LAW_NAME_WORDS`` words of the name and "số",
+      "năm" or "ngày", with white space, commas and colons between them.  (The name starts
+      with a capital, which the lower-cased text no longer shows.)  After "pháp", a one-word
+      law word is refused as ``law_at`` refuses it ("pháp luật").
+
+    The look-aheads run on the lower-cased text, so their words are matched with ``(?i:...)``:
+    a character and its lower case match the same things when case is ignored.
+
+    A word inside which another type word may start ("Thông báo" / "báo cáo", "Hiến pháp" /
+    "pháp lệnh", "Bộ luật" / "luật") gets no look-ahead: dropping its hit would let the scan
+    find the other word inside it, where the unfiltered scan goes on after it.  No other word
+    has such an inner start, so the scan finds the hits of the unfiltered scan, less those no
+    citation can start at (tests/test_triggers.py compares them).
+    """
+    kinds: dict[str, set[bool]] = {}  # is a law word (True), is another type word (False)
+    for doc_type in lexicon.types:
+        for w in doc_type.words:
+            kinds.setdefault(w.lower(), set()).add(doc_type.law)
+    words = {w: tuple(w.split()) for w in kinds}
+
+    def starts_with(phrase: tuple[str, ...], prefix: tuple[str, ...]) -> bool:
+        return phrase[: len(prefix)] == prefix
+
+    def inner_start(word: tuple[str, ...]) -> bool:
+        """Whether a type word may start at a later word of ``word``."""
+        return any(
+            starts_with(other, word[k:]) or starts_with(word[k:], other)
+            for k in range(1, len(word))
+            for other in words.values()
+        )
+
+    # What a longer type word has after a shorter one ("Thông tư" + "liên tịch").
+    rests = {
+        " ".join(longer[len(shorter) :])
+        for shorter in words.values()
+        for longer in words.values()
+        if len(longer) > len(shorter) and starts_with(longer, shorter)
+    }
+    qualifiers = [tuple(q.lower().split()) for q in lexicon.cues["qualifiers"]["words"]]
+    # A qualifier or its last words (the first ones read by the trigger as a longer word's).
+    qualifier_parts = {" ".join(q[k:]) for q in qualifiers for k in range(len(q))}
+    rest = rf"(?:\s+(?:{_alternation(sorted(rests))}))?" if rests else ""
+    typed = rf"(?=(?i:{rest}(?:\s+(?:{_alternation(sorted(qualifier_parts))}))?(?:{SO})\d))"
+    # The words before the digit: for law_at the rest of a longer word, the name and "số",
+    # "năm" or "ngày"; for typed_at (when a word starts both kinds) the rest, qualifier, "số".
+    longest_rest = max((len(r.split()) for r in rests), default=0)
+    law_words = max(
+        longest_rest + LAW_NAME_WORDS + 1,
+        longest_rest + max((len(q) for q in qualifiers), default=0) + 1,
+    )
+    law = rf"(?=(?:[\s,:]*+[^\W\d]++){{0,{law_words}}}+[\s,:]*+\d)"
+
+    ends: dict[str, str] = {}
+    for word, parts in words.items():
+        if inner_start(parts):
+            ends[word] = r"(?!\w)"
+            continue
+        # typed_at and law_at may read a type word this one starts with, or one starting with
+        # this one: the look-ahead allows for the kinds of them all.
+        kin = set().union(
+            *(kinds[w] for w, p in words.items() if starts_with(p, parts) or starts_with(parts, p))
+        )
+        if kin == {False}:
+            ends[word] = rf"(?!\w){typed}"
+        elif kin == {True} and len(parts) == 1:
+            ends[word] = rf"(?!\w)(?<!(?i:pháp)\s.{{{len(word)}}}){law}"
+        else:
+            ends[word] = rf"(?!\w){law}"
+    return ends
 
 
 @lru_cache(maxsize=4)
@@ -211,7 +326,9 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         rf"(?:{DASH}{issuer_group})*"
         rf"|{NUM}{SLASH}{YEAR}{SLASH}(?-i:(?:UBTVQH|QH)\d{{2}})"
     )
-    law_name = rf"{GAP1}{UPPER}[\w]*(?:{NAME_SEP}{NAME_WORD}){{0,13}}?"
+    law_name = (
+        rf"{GAP1}{UPPER}[\w]*(?:{NAME_SEP}{NAME_WORD}){{0,{LAW_NAME_WORDS - 1}}}?"
+    )
     # A law, code, ordinance or the constitution, by number or by name and year or date.
     law_at = (
         rf"(?<!\w)(?<!pháp\s)(?P<lw>{law_words})(?P<lname>{law_name})?\s*,?\s*"
@@ -222,7 +339,7 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     # A type word, an optional qualifier, "số", and a number or symbol.
     typed_at = (
         rf"(?<!\w)(?P<tw>{type_words})(?:\s+(?P<qual>{qualifiers}))?"
-        rf"(?P<so>{GAP}(?:số|sô){GAP}:?{GAP}|{GAP1})"
+        rf"(?P<so>{SO})"
         rf"(?P<val>(?:{NUMBER_LIST_PREFIX})?(?:{PARTY_SYMBOL}|{STATE_SYMBOL})"
         rf"|{NUMBER_YEAR}|{LONE_NUMBER})(?!\w)"
     )
@@ -232,10 +349,23 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
     # slash.  The word trigger runs case-sensitively on the lower-cased text, several times
     # faster than a case-insensitive scan; two simple scans beat one alternation of both
     # (BENCHMARKS.md).
-    all_words = [w for t in lex.types for w in t.words]
-    trigger_words = rf"{literal_trie([w.lower() for w in all_words])}(?!\w)"
-    # (\d first: the regex engine skips ahead to digits)
-    trigger_digits = rf"\d\d{{0,5}}(?={DASH}|{SLASH}(?:{YEAR}{SLASH})?[^\W\d_])"
+    # Each word carries a look-ahead (trigger_word_ends) that drops, inside the scan, the hits
+    # no citation can start at: 100,000 of the 116,000 in the shared corpus, mostly prose
+    # ("quy định của", "kế hoạch phát triển").
+    all_words = [w.lower() for t in lex.types for w in t.words]
+    trigger_words = literal_trie(all_words, trigger_word_ends(lex))
+    # The digit trigger is found from its dash or slash, much rarer than digits: the regex
+    # engine skips ahead to those characters, where a leading digit would make it test every
+    # character against the class \d (over twice as slow).  The look-behinds read the number
+    # before the separator: 1 to NUM_DIGITS digits (group n holds n digits) after none of
+    # DIGITS_REFUSED_BEFORE; see digit_trigger_starts.
+    numbers_before = "|".join(
+        rf"(?<=(?<!{DIGITS_REFUSED_BEFORE})(\d{{{n}}}).)" for n in range(1, NUM_DIGITS + 1)
+    )
+    trigger_digits = (
+        rf"[{DASH[1:-1]}{SLASH[1:-1]}](?<=\d.)(?:{numbers_before})"
+        rf"(?:(?<={DASH})|(?=(?:{YEAR}{SLASH})?[^\W\d_]))"
+    )
     units = _alternation(list(lex.cues["units"]["words"]))
     aliases = [a for b in lex.bodies for a in b.aliases]
     aliases.sort(key=lambda a: (-len(a), a))
@@ -248,7 +378,6 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         trigger_words_ci=re.compile(trigger_words, flags),
         trigger_words_refused_before=WORD_CHAR,
         trigger_digits=re.compile(trigger_digits),
-        trigger_digits_refused_before=re.compile(rf"[\w.{SLASH[1:-1]}{DASH[1:-1]}]"),
         law_at=re.compile(law_at, flags),
         typed_at=re.compile(typed_at, flags),
         bare_at=re.compile(bare_at, flags),
@@ -313,9 +442,10 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         own_number_before=re.compile(
             r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*\Z"
         ),
-        # The header of an official document: "Số: 139/2025/QĐ-UBND", "Số hiệu: 25-NQ/TW".
+        # The header of an official document: "Số: 139/2025/QĐ-UBND", "Số hiệu: 25-NQ/TW",
+        # from the line break before it (searched in "\n" + the text's head).
         own_number=re.compile(
-            r"(?:^|\n)[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*"
+            r"\n[\s|*#>_]*(?:Số|Số\s+hiệu|Số\s+ký\s+hiệu)\s*:?[\s|*_]*"
             rf"(?P<sym>{PARTY_SYMBOL}|{STATE_SYMBOL})(?!\w)"
         ),
         # "Đồng Tháp, ngày 26 tháng 11 năm 2025", "Ngày ban hành: 26/11/2025".
