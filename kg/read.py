@@ -8,6 +8,12 @@ Plain texts (``.txt``, ``.text``, ``.md``) are read here; HTML pages, Word docum
 JSON Lines by the modules of :mod:`kg.formats`, chosen by the file ending (by the content for
 standard input and for files whose ending no reader claims).  Inputs are read one at a time, as
 :func:`iter_sources` is iterated.
+
+Every reader ends in :func:`make_source`, which also takes out of the text the notices that web
+sites print around a document (``kg/lexicon/site_notices.toml``: a portal's consent notice
+citing the decree on personal data, ...) and keeps their lines in ``metadata["sidebar"]``, as
+the HTML reader does with a page's sidebars: their citations are reported apart, not taken for
+the document's (:func:`strip_site_notices`).
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.encodings import UnreadableTextError, decode_vietnamese
 from kg.formats import SUPPORTED_SUFFIXES, Format, format_of_suffix, sniff_format
+from kg.lexicon import SiteNotice, load_site_notices
 from kg.models import ReadError, SourceText
-from kg.normalize import normalize_text
+from kg.normalize import fold_key, normalize_text, tolerant_pattern
 
 TEXT_SUFFIXES = SUPPORTED_SUFFIXES
 """File endings picked up when a directory is walked (every format :mod:`kg.formats` reads)."""
@@ -305,8 +313,10 @@ def make_source(
     empty: str = "empty file",
 ) -> SourceText | ReadError:
     """A source text from decoded text: normalised (NFC), refused when it holds a NUL character
-    (binary data) or nothing but white space (``empty`` is the reason given).  ``metadata``
-    adds to (and overrides) what :func:`text_metadata` finds in the text."""
+    (binary data) or nothing but white space (``empty`` is the reason given).  Web sites'
+    notices are taken out of the text and their lines added to ``metadata["sidebar"]``
+    (:func:`strip_site_notices`); a text without one is kept as it is.  ``metadata`` adds to
+    (and overrides) what :func:`text_metadata` finds in the text."""
     text = normalize_text(text)
     nul = text.find("\x00")
     if nul >= 0:
@@ -315,10 +325,163 @@ def make_source(
         )
     if not text.strip():
         return ReadError(name, empty)
+    text, notices = strip_site_notices(text)
+    if not text.strip():
+        return ReadError(name, f"{empty} (nothing but a web site's notice)")
     meta = text_metadata(text)
     if metadata:
         meta.update({k: v for k, v in metadata.items() if v})
+    if notices:
+        sidebar = meta.get("sidebar")
+        meta["sidebar"] = f"{sidebar}\n{notices}" if sidebar else notices
     return SourceText(path=name, text=text, encoding=encoding, metadata=meta, sha256=sha256)
+
+
+# --- web sites' notices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeBlock:
+    """A site notice found in a text: ``text[start:end]`` is the block, from the first character
+    of its start line to the line break after its end line (included)."""
+
+    notice: SiteNotice
+    start: int
+    end: int
+
+    def lines(self, text: str) -> list[str]:
+        """The block's lines in ``text``, without their line breaks."""
+        block = text[self.start : self.end]
+        return [line.removesuffix("\r") for line in block.removesuffix("\n").split("\n")]
+
+
+# Within a line: white space and markdown emphasis or heading marks ("**THÔNG BÁO **",
+# "## Văn bản liên quan"); between the words of a phrase: any of those and line breaks, so a
+# heading split over two lines reads as one phrase.
+_LINE_MARKUP = r"(?:[^\S\n]|[*#])*"
+_WORD_GAP = r"[\s*#]+"
+
+
+def _phrase_body(phrase: str) -> str:
+    """The pattern of ``phrase`` without line anchors: its words (either tone placement, via
+    :func:`kg.normalize.tolerant_pattern`) separated by white space or markdown marks."""
+    words = [w for w in re.split(_WORD_GAP, phrase) if w]
+    return _WORD_GAP.join(tolerant_pattern(w) for w in words)
+
+
+def _whole_lines(body: str) -> re.Pattern[str]:
+    return re.compile("^" + _LINE_MARKUP + body + _LINE_MARKUP + "$", re.M | re.I)
+
+
+def _after_newline(body: str) -> re.Pattern[str]:
+    """:func:`_whole_lines` for every line but the first, led by the line break before it: a
+    pattern that starts with a literal character is searched for as fast as that character
+    (4x faster than ``^`` on a text with no notice, the common case)."""
+    return re.compile("\n" + _LINE_MARKUP + body + _LINE_MARKUP + "$", re.M | re.I)
+
+
+def _line_matches(
+    first_line: re.Pattern[str], other_lines: re.Pattern[str], text: str
+) -> Iterator[tuple[int, int, str]]:
+    """(start, end, last group) of the lines ``first_line`` / ``other_lines`` read."""
+    first = first_line.match(text)
+    if first is not None:
+        yield first.start(), first.end(), first.lastgroup or ""
+    for m in other_lines.finditer(text, first.end() if first is not None else 0):
+        yield m.start() + 1, m.end(), m.lastgroup or ""
+
+
+@dataclass(frozen=True, slots=True)
+class _NoticeScanner:
+    """Compiled patterns for a set of notices: one pattern for all their ends (a text is
+    scanned once, whatever the number of notices), one per start, tried only near an end."""
+
+    ends: re.Pattern[str]
+    ends_after_newline: re.Pattern[str]
+    notices_by_group: dict[str, tuple[SiteNotice, ...]]
+    starts: dict[SiteNotice, re.Pattern[str]]
+
+
+@lru_cache(maxsize=8)
+def _scanner(notices: tuple[SiteNotice, ...]) -> _NoticeScanner:
+    by_end: dict[str, list[SiteNotice]] = {}
+    for notice in notices:  # notices whose ends read alike share a group
+        by_end.setdefault(fold_key(re.sub(_WORD_GAP, " ", notice.end)), []).append(notice)
+    groups = {f"n{i}": tuple(same) for i, same in enumerate(by_end.values())}
+    alternatives = "|".join(
+        f"(?P<{group}>{_phrase_body(same[0].end)})" for group, same in groups.items()
+    )
+    return _NoticeScanner(
+        ends=_whole_lines(f"(?:{alternatives})"),
+        ends_after_newline=_after_newline(f"(?:{alternatives})"),
+        notices_by_group=groups,
+        starts={n: _whole_lines(_phrase_body(n.start)) for n in notices},
+    )
+
+
+def find_site_notices(
+    text: str, notices: Sequence[SiteNotice] | None = None
+) -> list[NoticeBlock]:
+    """The site notices in ``text`` (those of ``kg/lexicon/site_notices.toml`` unless
+    ``notices`` is given), in text order, none overlapping another.
+
+    A block is a line (or run of lines) reading the notice's start, then a line (or run of
+    lines) reading its end, the two at most ``max_lines`` lines apart, both lines counted.
+    Lines are compared leniently: case, the tone placement of "oa", "oe", "uy", markdown
+    emphasis and heading marks (``*``, ``#``) and white space aside.  Where several starts
+    precede one end, the block begins at the nearest.
+    """
+    chosen = load_site_notices() if notices is None else tuple(notices)
+    if not chosen:
+        return []
+    scanner = _scanner(chosen)
+    found: list[NoticeBlock] = []
+    floor: dict[SiteNotice, int] = {}  # where a notice's next block may begin
+    for end_start, end_end, group in _line_matches(
+        scanner.ends, scanner.ends_after_newline, text
+    ):
+        for notice in scanner.notices_by_group[group]:
+            low = floor.get(notice, 0)
+            if end_start < low:
+                continue
+            lo = text.rfind("\n", 0, end_end) + 1  # the end's last line
+            for _ in range(notice.max_lines - 1):
+                if lo <= low:
+                    break
+                lo = text.rfind("\n", 0, lo - 1) + 1
+            starts = list(scanner.starts[notice].finditer(text, max(lo, low), end_start))
+            if not starts:
+                floor[notice] = end_start  # no start up to here: later ends need not look
+                continue
+            start = starts[-1]  # the nearest start before the end
+            stop = end_end + 1 if text.startswith("\n", end_end) else end_end
+            found.append(NoticeBlock(notice, start.start(), stop))
+            floor[notice] = stop
+    found.sort(key=lambda b: (b.start, -b.end))
+    blocks: list[NoticeBlock] = []
+    for block in found:
+        if not blocks or block.start >= blocks[-1].end:
+            blocks.append(block)
+    return blocks
+
+
+def strip_site_notices(
+    text: str, notices: Sequence[SiteNotice] | None = None
+) -> tuple[str, str]:
+    """``text`` without the site notices :func:`find_site_notices` finds, and their lines
+    (joined by newlines; ``""`` when there is none, and then the text is returned as it is)."""
+    blocks = find_site_notices(text, notices)
+    if not blocks:
+        return text, ""
+    kept: list[str] = []
+    removed: list[str] = []
+    pos = 0
+    for block in blocks:
+        kept.append(text[pos : block.start])
+        removed.extend(block.lines(text))
+        pos = block.end
+    kept.append(text[pos:])
+    return "".join(kept), "\n".join(removed)
 
 
 _DMY = r"(?P<d{n}>\d{{1,2}})/(?P<m{n}>\d{{1,2}})/(?P<y{n}>\d{{4}})"

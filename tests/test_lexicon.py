@@ -1,17 +1,28 @@
 """The lexicon's data files against their own examples, both ways.
 
 Every example of a document type is found as a citation of that type; every example symbol of
-a code parses to that code; every example of a body resolves to that body and to no other.
+a code parses to that code; every example of a body resolves to that body and to no other;
+every example of a site notice is found as that notice, and none of its counterexamples.
 The negative tables hold phrases close to an entry that must not be taken for it.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kg import extract_citations
 from kg.extract import CitationFinder
-from kg.lexicon import load_lexicon
+from kg.lexicon import (
+    LexiconError,
+    SiteNotice,
+    _load_site_notices,
+    load_lexicon,
+    load_site_notices,
+)
+from kg.normalize import fold_key
+from kg.read import find_site_notices, strip_site_notices
 
 LEXICON = load_lexicon()
 FINDER = CitationFinder(LEXICON)
@@ -90,3 +101,86 @@ def test_slugs_are_unique_ascii() -> None:
     slugs = [t.slug for t in LEXICON.types]
     assert len(slugs) == len(set(slugs))
     assert all(s.isascii() and s == s.lower() for s in slugs)
+
+
+# --- site notices (site_notices.toml) ------------------------------------------------------------
+
+NOTICES = load_site_notices()
+NOTICE_EXAMPLES = [
+    pytest.param(n, ex, id=f"{n.site} {n.name} #{i + 1}")
+    for n in NOTICES
+    for i, ex in enumerate(n.examples)
+]
+NOTICE_COUNTEREXAMPLES = [
+    pytest.param(n, ex, id=f"{n.site} {n.name} #{i + 1}")
+    for n in NOTICES
+    for i, ex in enumerate(n.counterexamples)
+]
+
+
+def _reads(text: str) -> str:
+    """How the reader compares lines: markdown marks, spaces, case and tone placement aside."""
+    return fold_key(re.sub(r"[*#]", " ", text))
+
+
+@pytest.mark.parametrize(("notice", "text"), NOTICE_EXAMPLES)
+def test_site_notice_example_is_recognised(notice: SiteNotice, text: str) -> None:
+    """The block is found, from its start line to its end line, and the reader removes
+    exactly those lines."""
+    [block] = find_site_notices(text, [notice])
+    lines = block.lines(text)
+    assert _reads(" ".join(lines)).startswith(_reads(notice.start))
+    assert _reads(" ".join(lines)).endswith(_reads(notice.end))
+    assert len(lines) <= notice.max_lines
+    stripped, removed = strip_site_notices(text)
+    assert removed == "\n".join(lines)
+    assert stripped == text[: block.start] + text[block.end :]
+
+
+@pytest.mark.parametrize(("notice", "text"), NOTICE_COUNTEREXAMPLES)
+def test_site_notice_counterexample_is_kept(notice: SiteNotice, text: str) -> None:
+    assert find_site_notices(text, [notice]) == []
+    assert strip_site_notices(text) == (text, "")  # and no other notice takes it either
+
+
+GOOD_NOTICE = {
+    "site": "example.vn",
+    "name": "cookie banner",
+    "start": "Trang này dùng cookie",
+    "end": "Đồng ý và đóng",
+    "max_lines": 10,
+    "examples": ["Trang này dùng cookie\nĐồng ý và đóng"],
+    "counterexamples": ["Đồng ý và đóng"],
+}
+
+# A change to a good entry, and what the error must say.
+BAD_NOTICES = [
+    ({"end": None}, "missing field 'end'"),
+    ({"start": "** ##"}, "field 'start' must hold words"),
+    ({"end": "TRANG NÀY  dùng **cookie**"}, "'start' and 'end' read alike"),
+    ({"max_lines": "10"}, "field 'max_lines' must be int"),
+    ({"max_lines": 1}, "'max_lines' must be a whole number from 2 to 500"),
+    ({"max_lines": 5000}, "'max_lines' must be a whole number from 2 to 500"),
+    ({"max_lines": True}, "'max_lines' must be a whole number"),
+    ({"examples": []}, "needs at least one example and one counterexample"),
+    ({"counterexamples": ["", "x"]}, "'counterexamples' must be a list of non-empty strings"),
+    ({"max_line": 10}, "unknown field 'max_line'"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_NOTICES)
+def test_bad_site_notice_is_refused_naming_file_and_entry(
+    change: dict[str, object], message: str
+) -> None:
+    entry = {**GOOD_NOTICE, **change}
+    entry = {k: v for k, v in entry.items() if v is not None}
+    with pytest.raises(LexiconError) as caught:
+        _load_site_notices({"notice": [GOOD_NOTICE, entry]})
+    assert str(caught.value).startswith("site_notices.toml notice #2 (example.vn: cookie banner)")
+    assert message in str(caught.value)
+
+
+def test_site_notices_are_named_once() -> None:
+    with pytest.raises(LexiconError, match="duplicate entry"):
+        _load_site_notices({"notice": [GOOD_NOTICE, {**GOOD_NOTICE, "name": "Cookie  Banner"}]})
+    assert _load_site_notices({"notice": [GOOD_NOTICE]})[0].max_lines == 10

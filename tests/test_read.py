@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import json
 import os
 import sys
 import unicodedata
@@ -13,15 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from kg.lexicon import SiteNotice
 from kg.models import ReadError, SourceText
+from kg.pipeline import analyse_text
 from kg.read import (
     FileInput,
     ReadOptions,
     count_inputs,
     iter_inputs,
     iter_sources,
+    make_source,
     read_bytes,
     read_file,
+    strip_site_notices,
     text_metadata,
 )
 
@@ -397,3 +402,201 @@ def test_count_inputs(
     (tmp_path / "texts.jsonl").write_text('{"text": "Chỉ thị số 16/CT-TTg"}\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert count_inputs(inputs) == expected
+
+
+# --- web sites' notices -------------------------------------------------------------------------
+
+# A decision as a legal portal serves it, and the consent notice the portal prints below every
+# document (kg/lexicon/site_notices.toml); the notice cites a decree the decision has nothing
+# to do with.
+DECISION = (
+    "Quyết định 45/2025/QĐ-UBND quy định quản lý chợ trên địa bàn tỉnh\n"
+    "\n"
+    "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý chợ.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+)
+NOTICE = [
+    "**THÔNG BÁO **",
+    "**về Lưu trữ, Sử dụng Thông tin Khách hàng**",
+    "**Kính gửi:** Quý Thành viên,",
+    "Nghị định 13/2023/NĐ-CP về Bảo vệ dữ liệu cá nhân yêu cầu thành viên xác nhận đồng ý.",
+    "Thực hiện Nghị định 13/2023/NĐ-CP, chúng tôi cập nhật Quy chế bảo vệ dữ liệu.",
+    "Tiếp tục sử dụng",
+    "Cảm ơn đã dùng ThuVienPhapLuat.vn",
+]
+NOTICE_TEXT = "\n".join(NOTICE) + "\n"
+ONE_LINE_HEADING = "THÔNG BÁO về Lưu trữ, Sử dụng Thông tin Khách hàng"
+PAGE_FOOTER = "- Hỗ trợ: (028) 1234 5678\n"
+NOTICE_DECREE = "13/2023/NĐ-CP"
+
+# (what the page looks like, the text read, the text expected, the lines expected in the sidebar)
+WITH_NOTICE = [
+    pytest.param(DECISION + NOTICE_TEXT, DECISION, NOTICE, id="notice at the end"),
+    pytest.param(DECISION + NOTICE_TEXT + PAGE_FOOTER, DECISION + PAGE_FOOTER, NOTICE,
+                 id="page text after the notice is kept"),
+    pytest.param(DECISION + NOTICE_TEXT.rstrip("\n"), DECISION, NOTICE,
+                 id="no line break after the last line"),
+    pytest.param(NOTICE_TEXT + DECISION, DECISION, NOTICE,
+                 id="notice first: the title is the decision's"),
+    pytest.param(DECISION + NOTICE_TEXT.upper(), DECISION, [line.upper() for line in NOTICE],
+                 id="in capitals"),
+    pytest.param(DECISION + "\n".join([ONE_LINE_HEADING, *NOTICE[2:]]), DECISION,
+                 [ONE_LINE_HEADING, *NOTICE[2:]], id="heading on one line"),
+    pytest.param(DECISION + "\n".join(f"  {line}  " for line in NOTICE), DECISION,
+                 [f"  {line}  " for line in NOTICE], id="space around the lines"),
+    pytest.param(DECISION + "THÔNG BÁO\n" + NOTICE_TEXT, DECISION + "THÔNG BÁO\n", NOTICE,
+                 id="the nearest start opens the block"),
+    pytest.param(DECISION + NOTICE_TEXT + DECISION + NOTICE_TEXT, DECISION + DECISION,
+                 NOTICE + NOTICE, id="two pages, two notices"),
+    pytest.param(NOTICE[-1] + "\n" + DECISION + NOTICE_TEXT, NOTICE[-1] + "\n" + DECISION, NOTICE,
+                 id="a lone end line before the notice is kept"),
+]
+
+
+@pytest.mark.parametrize(("page", "text", "sidebar"), WITH_NOTICE)
+def test_site_notice_is_moved_to_the_sidebar(page: str, text: str, sidebar: list[str]) -> None:
+    raw = page.encode("utf-8")
+    result = read_bytes(raw, "page.txt")
+    assert isinstance(result, SourceText)
+    assert result.text == text
+    assert result.metadata["sidebar"] == "\n".join(sidebar)
+    assert result.metadata["title"] == text_metadata(text)["title"]
+    assert result.sha256 == hashlib.sha256(raw).hexdigest()  # of the bytes as they were read
+
+
+@pytest.mark.parametrize(
+    ("encoding", "newline"), [("utf-8", "\r\n"), ("utf-16", "\n"), ("utf-8-sig", "\n")]
+)
+def test_site_notice_in_other_encodings_and_line_breaks(encoding: str, newline: str) -> None:
+    page = (DECISION + NOTICE_TEXT).replace("\n", newline)
+    result = read_bytes(page.encode(encoding), "page.txt")
+    assert isinstance(result, SourceText)
+    assert result.text == DECISION.replace("\n", newline)
+    assert result.metadata["sidebar"] == "\n".join(NOTICE)
+
+
+def test_site_notice_citations_are_sidebar_citations() -> None:
+    """The decree the notice cites is reported as a sidebar citation, not as a citation of the
+    decision, and the decision neither implements it nor relates to it otherwise."""
+    source = read_bytes((DECISION + NOTICE_TEXT).encode("utf-8"), "page.txt")
+    assert isinstance(source, SourceText)
+    analysed = analyse_text(source)
+    assert [c.doc_id for c in analysed.citations] == ["45/2025/QĐ-UBND", "72/2025/QH15"]
+    assert not [r for r in analysed.relations if NOTICE_DECREE in (r.subject, r.object)]
+    assert [c.doc_id for c in analysed.sidebar] == [NOTICE_DECREE, NOTICE_DECREE]
+    assert {c.part for c in analysed.sidebar} == {"sidebar"}
+
+
+def test_site_notice_without_removal_would_be_an_implemented_decree() -> None:
+    """What the reader prevents: read as the decision's own text, the notice makes the
+    decision cite and implement the decree."""
+    source = read_bytes(DECISION.encode("utf-8"), "page.txt")
+    assert isinstance(source, SourceText)
+    as_text = SourceText(source.path, DECISION + NOTICE_TEXT)
+    relations = analyse_text(as_text).relations
+    assert [r.relation for r in relations if r.object == NOTICE_DECREE] == ["implements"]
+
+
+# (what the text looks like): nothing is removed, nothing added
+WITHOUT_NOTICE = [
+    pytest.param(DECISION, id="no notice"),
+    pytest.param(DECISION + "\n".join(NOTICE[:-1]) + "\n", id="start without the end"),
+    pytest.param(DECISION + "\n".join(NOTICE[2:]) + "\n", id="end without the start"),
+    pytest.param(DECISION + "\n".join(NOTICE[:2]) + "\n" + "Điều khoản.\n" * 29 + NOTICE[-1],
+                 id="end 32 lines after the start (at most 30)"),
+    pytest.param(NOTICE[-1] + "\n" + DECISION + "\n".join(NOTICE[:2]) + "\n",
+                 id="end before the start"),
+    pytest.param(DECISION + "Ban quản lý ra Thông báo về lưu trữ, sử dụng thông tin khách hàng.\n"
+                 + NOTICE[-1] + "\n", id="start words inside a sentence"),
+    pytest.param("Sở hướng dẫn thực hiện Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân:\n"
+                 "các chợ rà soát việc lưu trữ, sử dụng thông tin khách hàng.\n",
+                 id="an article about the decree"),
+]
+
+
+@pytest.mark.parametrize("page", WITHOUT_NOTICE)
+def test_text_without_a_site_notice_is_unchanged(page: str) -> None:
+    result = read_bytes(page.encode("utf-8"), "page.txt")
+    assert isinstance(result, SourceText)
+    assert result.text == page
+    assert dict(result.metadata) == text_metadata(page)
+    assert "sidebar" not in result.metadata
+
+
+def test_site_notice_lines_are_added_to_a_sidebar_already_there() -> None:
+    """A reader that found a sidebar of its own (HTML) keeps it; the notice comes after it."""
+    listed = "Văn bản mới: Nghị định 01/2025/NĐ-CP"
+    result = make_source(
+        "page.html",
+        DECISION + NOTICE_TEXT,
+        encoding="utf-8",
+        sha256="",
+        metadata={"sidebar": listed, "format": "html"},
+    )
+    assert isinstance(result, SourceText)
+    assert result.text == DECISION
+    assert result.metadata["sidebar"] == "\n".join([listed, *NOTICE])
+    assert result.metadata["format"] == "html"
+
+
+def test_site_notice_in_a_json_lines_record(tmp_path: Path) -> None:
+    records = tmp_path / "pages.jsonl"
+    records.write_text(
+        json.dumps({"id": "qd-45", "text": DECISION + NOTICE_TEXT}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    [result] = iter_sources([str(records)])
+    assert isinstance(result, SourceText)
+    assert (result.text, result.metadata["sidebar"]) == (DECISION, "\n".join(NOTICE))
+
+
+def test_text_that_is_only_a_site_notice() -> None:
+    _assert_one_line_error(
+        read_bytes(NOTICE_TEXT.encode("utf-8"), "notice.txt"),
+        "notice.txt",
+        "empty file (nothing but a web site's notice)",
+    )
+
+
+# Lenient line matching, shown on a notice of a made-up site: (line as the page prints it).
+HOA_GIAI = SiteNotice(
+    site="example.vn",
+    name="mediation notice",
+    start="Thông báo về hòa giải",
+    end="Hết thông báo",
+    max_lines=5,
+    examples=(),
+    counterexamples=(),
+)
+START_LINES = [
+    pytest.param("Thông báo về hòa giải", id="as written"),
+    pytest.param("Thông báo về hoà giải", id="other tone placement"),
+    pytest.param("THÔNG BÁO VỀ HOÀ GIẢI", id="capitals"),
+    pytest.param("**Thông báo** *về hòa giải*", id="emphasis"),
+    pytest.param("### Thông báo về hòa giải", id="markdown heading"),
+    pytest.param("\t Thông   báo về\u00a0hòa giải  ", id="white space"),
+    pytest.param("**Thông báo**\n**về hòa giải**", id="over two lines"),
+]
+
+
+@pytest.mark.parametrize("start", START_LINES)
+def test_notice_lines_match_leniently(start: str) -> None:
+    text = f"Mở đầu\n{start}\nNội dung\nHết thông báo\nKết thúc\n"
+    assert strip_site_notices(text, [HOA_GIAI]) == (
+        "Mở đầu\nKết thúc\n",
+        f"{start}\nNội dung\nHết thông báo",
+    )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        pytest.param("Thông báo về hòa giải thành", id="more words on the line"),
+        pytest.param("- Thông báo về hòa giải", id="a list item"),
+        pytest.param("Thông báo về hòa", id="fewer words"),
+    ],
+)
+def test_notice_lines_must_read_the_whole_phrase(start: str) -> None:
+    text = f"Mở đầu\n{start}\nNội dung\nHết thông báo\n"
+    assert strip_site_notices(text, [HOA_GIAI]) == (text, "")

@@ -2,7 +2,10 @@
 
 The TOML files beside this module are the single source of these facts.  They are loaded and
 validated once (:func:`load_lexicon`); a malformed entry raises :class:`LexiconError` naming the
-file and the entry, at import time of the first user, never in the middle of a run.
+file and the entry, at import time of the first user, never in the middle of a run.  The
+notices web sites print around a document (``site_notices.toml``), which the reader removes
+from a text, have a loader of their own (:func:`load_site_notices`): reading a text needs them,
+but not the rest of the lexicon.
 """
 
 from __future__ import annotations
@@ -90,6 +93,23 @@ class Place:
     kind: str
     aliases: tuple[str, ...]
     examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteNotice:
+    """A block of text a web site prints around the documents it serves (a consent notice),
+    recognised by its ``start`` and ``end`` lines at most ``max_lines`` lines apart."""
+
+    site: str
+    name: str
+    start: str
+    end: str
+    max_lines: int
+    examples: tuple[str, ...]
+    counterexamples: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.site}: {self.name}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,6 +304,58 @@ def _load_places(data: dict[str, Any]) -> tuple[Place, ...]:
     return tuple(places)
 
 
+MAX_NOTICE_LINES = 500
+"""The largest ``max_lines`` a site notice may have: a block is a notice, not a page."""
+
+_MARKUP_RE = re.compile(r"[*#\s]+")
+
+
+def _load_site_notices(data: dict[str, Any]) -> tuple[SiteNotice, ...]:
+    notices: list[SiteNotice] = []
+    for i, entry in enumerate(data.get("notice", [])):
+        if not isinstance(entry, dict):
+            raise LexiconError(f"site_notices.toml notice #{i + 1}: must be a [[notice]] table")
+        name = f"{entry.get('site', '?')}: {entry.get('name', '?')}"
+        where = f"site_notices.toml notice #{i + 1} ({name})"
+        phrases: dict[str, str] = {}
+        for key in ("site", "name", "start", "end"):
+            value = _require(entry, key, str, where)
+            if not _MARKUP_RE.sub("", value):
+                raise LexiconError(f"{where}: field {key!r} must hold words, not only * or #")
+            phrases[key] = value
+        if fold_key(_MARKUP_RE.sub(" ", phrases["start"])) == fold_key(
+            _MARKUP_RE.sub(" ", phrases["end"])
+        ):
+            raise LexiconError(f"{where}: 'start' and 'end' read alike")
+        max_lines = _require(entry, "max_lines", int, where)
+        if isinstance(max_lines, bool) or not 2 <= max_lines <= MAX_NOTICE_LINES:
+            raise LexiconError(
+                f"{where}: 'max_lines' must be a whole number from 2 to {MAX_NOTICE_LINES}"
+            )
+        examples = _strings(_require(entry, "examples", list, where), where, "examples")
+        counterexamples = _strings(
+            _require(entry, "counterexamples", list, where), where, "counterexamples"
+        )
+        if not examples or not counterexamples:
+            raise LexiconError(f"{where}: needs at least one example and one counterexample")
+        unknown = set(entry) - {*phrases, "max_lines", "examples", "counterexamples"}
+        if unknown:
+            raise LexiconError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        notices.append(
+            SiteNotice(
+                site=phrases["site"],
+                name=phrases["name"],
+                start=phrases["start"],
+                end=phrases["end"],
+                max_lines=max_lines,
+                examples=examples,
+                counterexamples=counterexamples,
+            )
+        )
+    _no_duplicates([fold_key(f"{n.site} {n.name}") for n in notices], "site_notices.toml names")
+    return tuple(notices)
+
+
 def _no_duplicates(values: list[str], where: str) -> None:
     seen: set[str] = set()
     for value in values:
@@ -300,3 +372,9 @@ def load_lexicon() -> Lexicon:
     cues = _read_toml("cues.toml")
     places = _load_places(_read_toml("places.toml"))
     return Lexicon(types=types, codes=codes, bodies=bodies, cues=cues, places=places)
+
+
+@lru_cache(maxsize=1)
+def load_site_notices() -> tuple[SiteNotice, ...]:
+    """Load and validate the site notices (once per process)."""
+    return _load_site_notices(_read_toml("site_notices.toml"))
