@@ -406,6 +406,12 @@ body:thu-tuong-chinh-phu a kg:IssuingBody , eli:Organization , kg:StateBody ;
     kg:bodyCode "TTg" ;
     kg:level kg:Central .
 
+# A body that passed none of the documents (the builder writes such nodes: a body's parent).
+body:chinh-phu a kg:IssuingBody , eli:Organization , kg:StateBody ;
+    skos:prefLabel "Chính phủ"@vi ;
+    kg:bodyCode "CP" ;
+    kg:level kg:Central .
+
 # ---- sources
 source:bao-cao-dan-van-txt-3f3f3f3f a kg:Source ;
     kg:file "examples/bao-cao-dan-van.txt" ;
