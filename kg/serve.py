@@ -44,7 +44,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any
 
-from kg.store import StoreError, _is_stale, _is_store
+from kg.store import StoreError, is_stale, is_store
 
 __all__ = [
     "DEFAULT_HOST",
@@ -136,13 +136,13 @@ def resolve_store(path: Path | str) -> tuple[Path, str | None]:
             f"{path}: is a file; kg serve serves a kg build output folder or its store/ "
             f"(to serve an RDF file, push it to a server with kg push)"
         )
-    if _is_store(path):
+    if is_store(path):
         return path, None
     store = path / "store"
-    if _is_store(store):
+    if is_store(store):
         turtle = path / "graph.ttl"
         note = None
-        if turtle.is_file() and _is_stale(store, turtle):
+        if turtle.is_file() and is_stale(store, turtle):
             note = f"{store} is older than {turtle}: run kg build again to serve the new graph"
         return store, note
     if (path / "graph.ttl").is_file():
@@ -303,7 +303,7 @@ def start_server(
     if folder is None and not writable:
         raise ServeError("an in-memory server must be writable (nothing could be loaded)")
     if folder is not None:
-        if not _is_store(folder) and (
+        if not is_store(folder) and (
             not writable or folder.is_file() or (folder.is_dir() and any(folder.iterdir()))
         ):
             raise ServeError(f"{folder}: not an Oxigraph store (no CURRENT file)")

@@ -41,6 +41,8 @@ __all__ = [
     "Value",
     "build_store",
     "compact_iri",
+    "is_stale",
+    "is_store",
     "named_queries",
     "open_graph",
     "parse_bind_value",
@@ -144,7 +146,7 @@ def build_store(turtle: Path, store_dir: Path, *, trusted: bool = False) -> None
         raise StoreError(f"{turtle}: no such file")
     if (
         store_dir.exists()
-        and not _is_store(store_dir)
+        and not is_store(store_dir)
         and (not store_dir.is_dir() or any(store_dir.iterdir()))
     ):
         raise StoreError(f"{store_dir}: exists and is not a kg store; not replacing it")
@@ -262,7 +264,8 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _is_store(path: Path) -> bool:
+def is_store(path: Path) -> bool:
+    """Whether ``path`` is an Oxigraph (RocksDB) store folder."""
     return path.is_dir() and (path / "CURRENT").is_file()
 
 
@@ -336,11 +339,11 @@ def open_graph(path: Path | str) -> GraphStore:
         raise StoreError(f"{path}: no such graph (expected a kg build folder, a store or a .ttl)")
     if path.is_file():
         return _load_file(path)
-    if _is_store(path):
+    if is_store(path):
         return _open_store(path)
     store_dir, turtle = path / "store", path / "graph.ttl"
-    if _is_store(store_dir):
-        stale = turtle.is_file() and _is_stale(store_dir, turtle)
+    if is_store(store_dir):
+        stale = turtle.is_file() and is_stale(store_dir, turtle)
         if not stale:
             return _open_store(store_dir)
         graph = _load_file(turtle)
@@ -371,7 +374,7 @@ def _load_file(path: Path) -> GraphStore:
     return GraphStore(store, path)
 
 
-def _is_stale(store_dir: Path, turtle: Path) -> bool:
+def is_stale(store_dir: Path, turtle: Path) -> bool:
     """Whether ``turtle`` changed since the store was built from it (unknown: not stale).
 
     Same size and modification time: not stale.  Otherwise (a copied folder, a rewritten
