@@ -450,7 +450,10 @@ def compile_patterns(lexicon: Lexicon | None = None) -> CompiledPatterns:
         ),
         # "Đồng Tháp, ngày 26 tháng 11 năm 2025", "Ngày ban hành: 26/11/2025".
         header_date=re.compile(
-            rf"(?:,\s*|Ngày\s+ban\s+hành\s*:?[\s|*_]*|\bngày\s+)(?:ngày\s+)?(?:{DATE})",
+            # Markdown emphasis may stand between the words ("Hà Nội, *ngày* *02 tháng 12
+            # năm 2025*"): without it, the search ran on to the date of a "Căn cứ" line.
+            rf"(?:,[\s*_]*|Ngày\s+ban\s+hành\s*:?[\s|*_]*|\bngày[\s*_]+)(?:ngày[\s*_]+)?"
+            rf"(?:{DATE})",
             flags,
         ),
     )

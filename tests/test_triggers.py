@@ -296,6 +296,17 @@ OWN: list[tuple[str, tuple[int, int, str, str | None] | None]] = [
     ("TỈNH ỦY\n  Số hiệu: 25-NQ/TW\nNgày ban hành: 03/6/2013", (19, 27, "25-NQ/TW", "2013-06-03")),
     ("  ** Số ký hiệu: 12/2020/NĐ-CP\n", (17, 30, "12/2020/NĐ-CP", None)),
     ("Theo Số: 139/2025/QĐ-UBND", None),
+    # The date line in markdown emphasis, a "Căn cứ" line with another date below it: the
+    # header's date, not the next one.
+    (
+        "Số:\n58/2025/TT-BCT\n|\n*Hà Nội,\nngày*\n*02 tháng 12 năm 2025*\n|\n"
+        "*Căn cứ Nghị định số 40/2025/NĐ-CP\nngày 26 tháng 02 năm 2025 của Chính phủ*",
+        (4, 18, "58/2025/TT-BCT", "2025-12-02"),
+    ),
+    (
+        "Số: 12/KH-UBND\n*Hà Nội, ngày* *05 tháng 3 năm 2024*\nCăn cứ Luật số 1 ngày 01/01/2020",
+        (4, 14, "12/KH-UBND", "2024-03-05"),
+    ),
 ]
 
 
