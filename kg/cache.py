@@ -4,7 +4,7 @@ Analysing a text (extraction, sentences, relations) is the costly step of a buil
 only on the text's bytes and on the lexicon.  The cache keeps each text's result in
 ``OUT/analysis/`` under the SHA-256 of its bytes, with an index of which path held which
 content, so an update re-analyses only new or changed files and still resolves documents over
-the whole corpus.  A change of kg's version or of the lexicon files empties the cache.
+the whole corpus.  A change of kg's version, code or lexicon files empties the cache.
 """
 
 from __future__ import annotations
@@ -26,14 +26,27 @@ INDEX = "index.json"
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
-    """kg's version and a digest of the lexicon files: results made under another are stale."""
+    """kg's version and a digest of its code and lexicon files: results made under another
+    are stale."""
     from kg import __version__  # the package imports this module: no import at the top
 
-    digest = hashlib.sha256(__version__.encode())
-    lexicon = resources.files("kg.lexicon")
-    for name in sorted(p.name for p in lexicon.iterdir() if p.name.endswith(".toml")):
-        digest.update(name.encode())
-        digest.update(lexicon.joinpath(name).read_bytes())
+    return _digest_of(__version__, Path(str(resources.files("kg"))))
+
+
+def _digest_of(version: str, package: Path) -> str:
+    """A digest of ``version`` and of every ``.py`` and ``.toml`` file under ``package``.
+
+    The code counts, not only the version: a fix to the extractor changes what a text yields
+    while the version number stays, and a cache that outlived it would hand back the old
+    results.  Any change of kg's code empties the cache, which is the safe side."""
+    digest = hashlib.sha256(version.encode())
+    files = sorted(
+        p for p in package.rglob("*")
+        if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts
+    )
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.cache import AnalysisCache
+from kg.cache import AnalysisCache, _digest_of
 from kg.cli import main
 from kg.evaluate import load_gold
 from kg.export import write_ntriples_shards, write_turtle
@@ -431,6 +431,34 @@ def test_analysis_cache_is_kept_per_kg_version_and_lexicon(tmp_path: Path) -> No
     reopened = AnalysisCache.open(folder)
     assert reopened.get("bao-cao.txt", source.sha256) == result
     assert not (folder / "another-version").exists()
+
+
+@pytest.mark.parametrize(
+    ("changed", "content"),
+    [
+        ("extract.py", "# a fix to the extractor\n"),
+        ("lexicon/cues.toml", "# another cue\n"),
+        ("formats/html.py", "# a fix to the HTML reader\n"),
+    ],
+)
+def test_analysis_cache_fingerprint_follows_the_code(
+    tmp_path: Path, changed: str, content: str
+) -> None:
+    """A change to any module or lexicon file of kg gives another fingerprint (so results
+    made before it are not read), the same version number or not."""
+    package = tmp_path / "kg"
+    for name, text in {"extract.py": "", "lexicon/cues.toml": "", "formats/html.py": ""}.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+    before = _digest_of("0.1.0", package)
+    assert _digest_of("0.1.0", package) == before
+    (package / changed).write_text(content, encoding="utf-8")
+    assert _digest_of("0.1.0", package) != before
+    (package / "notes.txt").write_text("not code", encoding="utf-8")
+    after = _digest_of("0.1.0", package)
+    (package / "notes.txt").write_text("still not code", encoding="utf-8")
+    assert _digest_of("0.1.0", package) == after
+    assert _digest_of("0.1.1", package) != after
 
 
 def test_interrupted_build_keeps_the_previous_store(
