@@ -382,8 +382,15 @@ class CorpusIndex:
 
     def add(self, t: TextCitations) -> None:
         """Take in one text's citations (and the document it is)."""
+        own_key = self._local_key(t.own, t.place)[0] if t.own is not None else None
         for c in (*t.citations, *((t.own,) if t.own else ())):
             key, local = self._local_key(c, t.place)
+            if key == own_key and c is not t.own and t.own is not None and t.own.date:
+                # A text citing itself ("Ban hành kèm theo Quyết định số 2969/QĐ-UBND ngày
+                # 21/12/2025", a typo of its header's 21/11/2025) is no mention (the resolver
+                # drops it), so its date would make a conflict that no mention shows: the
+                # header's date speaks for the text.  Its issuer, title and type still count.
+                c = c.replace(date=None)
             if local and t.place:
                 self._jurisdiction[key.split("@", 1)[0]] = t.place
             order = self._order

@@ -144,6 +144,30 @@ def test_small_graph_satisfies_the_shapes(corpus: Corpus) -> None:
     assert ok, report[:3000]
 
 
+SELF_CITING = (
+    "ỦY BAN NHÂN DÂN TỈNH SƠN LA\n"
+    "Số: 2969/QĐ-UBND\n"
+    "Sơn La, ngày 21 tháng 11 năm 2025\n"
+    "QUYẾT ĐỊNH\n"
+    "Về việc công bố Danh mục thủ tục hành chính lĩnh vực Báo chí\n"
+    "Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ;\n"
+    "Điều 1. Công bố kèm theo Quyết định này Danh mục thủ tục hành chính.\n"
+    "DANH MỤC\n"
+    "(Ban hành kèm theo Quyết định số 2969/QĐ-UBND ngày 21/12/2025 của Chủ tịch Ủy ban "
+    "nhân dân tỉnh)\n"
+)
+
+
+def test_a_text_citing_itself_with_another_date_makes_no_conflict() -> None:
+    """The appendix line of a decision repeats its number with a mistyped date: the text is no
+    mention of itself, so the header's date stands, and no conflict without evidence is made."""
+    corpus = _corpus({"quyet-dinh.txt": SELF_CITING})
+    [own] = [d for d in corpus.resolution.documents.values() if d.symbol == "2969/QĐ-UBND"]
+    assert (own.date, own.dates, own.conflicts) == ("2025-11-21", ("2025-11-21",), ())
+    ok, report = _conforms(build_graph(corpus))
+    assert ok, report[:3000]
+
+
 COUNTS = """
 SELECT ?doc ?mentionCount ?sourceCount (COUNT(DISTINCT ?m) AS ?mentions)
        (COUNT(DISTINCT ?s) AS ?sources)
