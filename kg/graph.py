@@ -471,13 +471,19 @@ class GraphText:
             if name not in _CONFLICT_PROPERTIES:
                 continue
             prop, field_name = _CONFLICT_PROPERTIES[name]
+            evidence = [m for c, m in mentions if getattr(c, field_name)]
+            if not evidence:
+                # Values stated only where the graph has no mention (a text's header and its
+                # citations of itself, when the resolver could not tell them apart): a
+                # conflict is what mentions state (kg:Conflict), so none is written.
+                continue
             node = turtle_name(str(CONFLICT[f"{record.iri.rsplit('/', 1)[-1]}-{name}"]))
             out.append(self._emit(self.name(record.iri), [(n.hasConflict, node)]))
             pairs = [("a", n.Conflict), (n.onProperty, turtle_name(str(prop)))]
             values = record.dates if name == "date" else record.terms
             suffix = f"^^{n.date}" if name == "date" else ""
             pairs.extend((n.conflictValue, turtle_string(v, suffix)) for v in sorted(set(values)))
-            pairs.extend((n.evidence, m) for c, m in mentions if getattr(c, field_name))
+            pairs.extend((n.evidence, m) for m in evidence)
             out.append(self._emit(node, pairs))
         return "".join(out)
 
