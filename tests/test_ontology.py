@@ -543,6 +543,12 @@ BROKEN = [
         id="document-with-two-types",
     ),
     pytest.param(
+        "DELETE WHERE { conflict:c1 kg:evidence ?m } ; "
+        'INSERT DATA { conflict:c1 kg:evidenceText "Nghị quyết 25-NQ/TW ngày 30/6/2013." }',
+        "Conflict-evidence",
+        id="conflict-with-a-sentence-but-no-mention",
+    ),
+    pytest.param(
         f"DELETE WHERE {{ {D1} kg:mentionCount ?n }}",
         "Document-mentionCount",
         id="document-without-mention-count",
