@@ -31,9 +31,9 @@ from pathlib import Path
 
 from kg.encodings import UnreadableTextError, decode_vietnamese
 from kg.formats import SUPPORTED_SUFFIXES, Format, format_of_suffix, sniff_format
-from kg.lexicon import SiteNotice, load_site_notices
+from kg.lexicon import SiteNotice, load_site_notices, notice_phrase_key
 from kg.models import ReadError, SourceText
-from kg.normalize import fold_key, normalize_text, tolerant_pattern
+from kg.normalize import normalize_text, tolerant_pattern
 
 TEXT_SUFFIXES = SUPPORTED_SUFFIXES
 """File endings picked up when a directory is walked (every format :mod:`kg.formats` reads)."""
@@ -396,7 +396,7 @@ class _NoticeScanner:
 def _scanner(notices: tuple[SiteNotice, ...]) -> _NoticeScanner:
     by_end: dict[str, list[SiteNotice]] = {}
     for notice in notices:  # notices whose ends read alike share a group
-        by_end.setdefault(fold_key(re.sub(_WORD_GAP, " ", notice.end)), []).append(notice)
+        by_end.setdefault(notice_phrase_key(notice.end), []).append(notice)
     groups = {f"n{i}": tuple(same) for i, same in enumerate(by_end.values())}
     alternatives = "|".join(
         f"(?P<{group}>{_phrase_body(same[0].end)})" for group, same in groups.items()

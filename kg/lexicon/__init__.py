@@ -310,6 +310,12 @@ MAX_NOTICE_LINES = 500
 _MARKUP_RE = re.compile(r"[*#\s]+")
 
 
+def notice_phrase_key(phrase: str) -> str:
+    """What a notice's start or end reads as, markdown marks, spacing, case and tone placement
+    aside: two phrases with one key are the same line to the reader."""
+    return fold_key(_MARKUP_RE.sub(" ", phrase))
+
+
 def _load_site_notices(data: dict[str, Any]) -> tuple[SiteNotice, ...]:
     notices: list[SiteNotice] = []
     for i, entry in enumerate(data.get("notice", [])):
@@ -323,9 +329,7 @@ def _load_site_notices(data: dict[str, Any]) -> tuple[SiteNotice, ...]:
             if not _MARKUP_RE.sub("", value):
                 raise LexiconError(f"{where}: field {key!r} must hold words, not only * or #")
             phrases[key] = value
-        if fold_key(_MARKUP_RE.sub(" ", phrases["start"])) == fold_key(
-            _MARKUP_RE.sub(" ", phrases["end"])
-        ):
+        if notice_phrase_key(phrases["start"]) == notice_phrase_key(phrases["end"]):
             raise LexiconError(f"{where}: 'start' and 'end' read alike")
         max_lines = _require(entry, "max_lines", int, where)
         if isinstance(max_lines, bool) or not 2 <= max_lines <= MAX_NOTICE_LINES:
