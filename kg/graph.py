@@ -26,7 +26,7 @@ from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
 from kg.pipeline import Corpus, source_iri
 from kg.resolve import DocumentRecord, TextCitations, slugify
-from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG
+from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, STATISTICS, YEARLY
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology.ttl"
 """The ontology (a link to ontology/kg.ttl, shipped in the package as a file)."""
@@ -66,6 +66,8 @@ PREFIXES = {
     "doctype": "https://w3id.org/kg-vn/id/doctype/",
     "relation": "https://w3id.org/kg-vn/id/relation/",
     "conflict": "https://w3id.org/kg-vn/id/conflict/",
+    "yearly": "https://w3id.org/kg-vn/id/yearly/",
+    "statistics": "https://w3id.org/kg-vn/id/statistics/",
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
 }
@@ -153,6 +155,9 @@ _N = SimpleNamespace(**{
         "objectDoc": KG.objectDoc, "relation": KG.relation, "cue": KG.cue,
         "evidenceText": KG.evidenceText, "comment": RDFS.comment,
         "mentionCount": KG.mentionCount, "sourceCount": KG.sourceCount,
+        "YearlyCitations": KG.YearlyCitations, "yearlyCitations": KG.yearlyCitations,
+        "YearStatistics": KG.YearStatistics, "sourceYear": KG.sourceYear, "ofType": KG.ofType,
+        "documentCount": KG.documentCount,
         "date": XSD.date, "dateTime": XSD.dateTime, "gYear": XSD.gYear, "anyURI": XSD.anyURI,
     }.items()
 })
@@ -203,6 +208,12 @@ class GraphText:
     _mention_counts: Counter[str] = field(default_factory=Counter)
     _source_counts: Counter[str] = field(default_factory=Counter)
     _counted_sources: set[str] = field(default_factory=set)
+    # Per (document, source year) and per (document type, source year): the same counts
+    # (kg:YearlyCitations, kg:YearStatistics); the year is "" for undated sources, the type ""
+    # for every type.
+    _yearly_mentions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _yearly_sources: Counter[tuple[str, str]] = field(default_factory=Counter)
+    _year_sources: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def chunks(self) -> Iterator[str]:
         """The Turtle text, in pieces."""
@@ -229,21 +240,56 @@ class GraphText:
         return self._text(t, self._conflicted, self._conflict_evidence, self._seen)
 
     def tail(self) -> Iterator[str]:
-        """The conflicts, with the mentions that state each value, and every document's
-        mention and source counts (after every text)."""
+        """The conflicts, with the mentions that state each value, every document's mention
+        and source counts, in all and by year, and the year statistics (after every text)."""
         documents = self.corpus.resolution.documents
         self._edges.clear()
         for iri in sorted(self._conflicted):
             yield self._conflicts(documents[iri], self._conflict_evidence[iri])
         # Counted as the mentions are written, so they are the graph's own numbers; stored
         # because counting 1.3 million mentions takes a SPARQL engine seconds to a minute
-        # (BENCHMARKS.md), and rankings are what users ask for first.
+        # (BENCHMARKS.md), and rankings and yearly counts are what users ask for first.
         n = _N
+        years_of: dict[str, list[str]] = defaultdict(list)
+        for doc, year in self._yearly_mentions:
+            years_of[doc].append(year)
         for iri in sorted(documents):
+            yearly = [self._yearly_name(iri, year) for year in sorted(years_of[iri])]
             yield self._emit(self.name(iri), [
                 (n.mentionCount, str(self._mention_counts[iri])),
                 (n.sourceCount, str(self._source_counts[iri])),
+                *((n.yearlyCitations, node) for node in yearly),
             ])
+        year_mentions: Counter[tuple[str, str]] = Counter()
+        year_documents: Counter[tuple[str, str]] = Counter()
+        for (doc, year), mentions in sorted(self._yearly_mentions.items()):
+            pairs = [("a", n.YearlyCitations)]
+            if year:
+                pairs.append((n.sourceYear, turtle_string(year, _YEAR_SUFFIX)))
+            pairs.append((n.mentionCount, str(mentions)))
+            pairs.append((n.sourceCount, str(self._yearly_sources[doc, year])))
+            yield self._emit(self._yearly_name(doc, year), pairs)
+            for dtype in {"", documents[doc].type if doc in documents else ""}:
+                year_mentions[dtype, year] += mentions
+                year_documents[dtype, year] += 1
+        for dtype, year in sorted(year_mentions):
+            type_iri = DOCUMENT_TYPES.get(dtype) if dtype else None
+            if dtype and type_iri is None:
+                continue  # a type the ontology has no concept for: only in the totals
+            pairs = [("a", n.YearStatistics)]
+            if type_iri is not None:
+                pairs.append((n.ofType, self.name(str(type_iri))))
+            if year:
+                pairs.append((n.sourceYear, turtle_string(year, _YEAR_SUFFIX)))
+            pairs.append((n.mentionCount, str(year_mentions[dtype, year])))
+            pairs.append((n.documentCount, str(year_documents[dtype, year])))
+            pairs.append((n.sourceCount, str(self._year_sources[dtype, year])))
+            slug = str(type_iri).rsplit("/", 1)[-1] if type_iri is not None else ""
+            local = "-".join(part for part in (year or "undated", slug) if part)
+            yield self._emit(self.name(str(STATISTICS[local])), pairs)
+
+    def _yearly_name(self, doc: str, year: str) -> str:
+        return self.name(str(YEARLY[f"{doc.rsplit('/', 1)[-1]}-{year or 'undated'}"]))
 
     def name(self, iri: str) -> str:
         """:func:`turtle_name`, remembered (document and body IRIs recur)."""
@@ -390,8 +436,7 @@ class GraphText:
         out = [self._emit(src, pairs)]
         if src_iri not in self._counted_sources:  # the same file twice: the same mentions
             self._counted_sources.add(src_iri)
-            self._mention_counts.update(c.doc_id for c in t.citations if c.doc_id)
-            self._source_counts.update({c.doc_id for c in t.citations if c.doc_id})
+            self._count(t, published)
         spans: list[tuple[int, int, str]] = []
         for i, c in enumerate(t.citations):
             if not c.doc_id:
@@ -408,6 +453,22 @@ class GraphText:
                 seen.add(key)
                 out.append(self._relation(r, spans))
         return "".join(out)
+
+    def _count(self, t: TextCitations, published: str | None) -> None:
+        """Count a source's mentions: per document, per document and year, and the sources
+        per document type and year (the mentions and documents per type and year are sums
+        of the per-document counts, made in :meth:`tail`)."""
+        cited = [c.doc_id for c in t.citations if c.doc_id]
+        distinct = set(cited)
+        year = _source_year(published)
+        self._mention_counts.update(cited)
+        self._source_counts.update(distinct)
+        self._yearly_mentions.update((doc, year) for doc in cited)
+        self._yearly_sources.update((doc, year) for doc in distinct)
+        if distinct:
+            documents = self.corpus.resolution.documents
+            types = {documents[doc].type for doc in distinct if doc in documents}
+            self._year_sources.update((dtype, year) for dtype in types | {""})
 
     def _mention(self, m: str, src: str, c: Citation, sentence: str) -> str:
         # Written out in one piece (the graph's most numerous node: a third of the time of
@@ -486,6 +547,16 @@ class GraphText:
             pairs.extend((n.evidence, m) for m in evidence)
             out.append(self._emit(node, pairs))
         return "".join(out)
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _source_year(published: str | None) -> str:
+    """The year of a source's publication date or date-time ("" when it has none)."""
+    if published and _YEAR.match(published):
+        return published[:4]
+    return ""
 
 
 def build_graph(corpus: Corpus, lexicon: Lexicon | None = None) -> Graph:

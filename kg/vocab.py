@@ -30,6 +30,8 @@ __all__ = [
     "ONTOLOGY_VERSION",
     "RELATION",
     "SOURCE",
+    "STATISTICS",
+    "YEARLY",
 ]
 
 ONTOLOGY_IRI: Final = URIRef("https://w3id.org/kg-vn/ontology")
@@ -57,6 +59,8 @@ class KG(DefinedNamespace):
     Source: URIRef  # A text the tool read (report, news article, official document page), identified by its file or URL.
     StateBody: URIRef  # An organ of the Vietnamese State (Quốc hội, Chính phủ, a ministry, an Ủy ban nhân dân, ...).
     StateDocument: URIRef  # A document issued by a State organ (normative or administrative), numbered like 30/2020/NĐ-CP.
+    YearStatistics: URIRef  # The mentions in the sources published in one year (or in the sources without a publication date), of documents of one type (kg:ofType) or of every type (no kg:ofType), counted with the documents and sources they involve.
+    YearlyCitations: URIRef  # The mentions of one document in the sources published in one year (or in the sources without a publication date), counted.
 
     # Datatypes
     PartyTypeCode: URIRef  # The datatype of a skos:notation that abbreviates a document type in Party symbols (Hướng dẫn 36-HD/VPTW).
@@ -73,12 +77,14 @@ class KG(DefinedNamespace):
     level: URIRef  # The administrative level of the body, one of kg:Central, kg:Province, kg:District, kg:Grassroots.
     mentions: URIRef  # The document the mention cites; exactly one per mention.
     objectDoc: URIRef  # The document the asserted relation points to.
+    ofType: URIRef  # The document type whose documents' mentions a kg:YearStatistics counts; absent when it counts the mentions of every document.
     onProperty: URIRef  # The property whose values conflict, such as eli:date_document or kg:partyTerm.
     partOf: URIRef  # Links a board or office to the committee or organ it belongs to (Ban Dân vận Tỉnh ủy to Tỉnh ủy).
     relation: URIRef  # The property of the asserted edge, such as kg:implements or eli:based_on.
     replaces: URIRef  # The subject document replaces the object, which it thereby repeals.
     reviews: URIRef  # The subject reviews the results of implementing the object, at mid-term or at the end.
     subjectDoc: URIRef  # The subject of the asserted relation: a document, or a source when the report itself is the subject.
+    yearlyCitations: URIRef  # Links a document to the count of its mentions in the sources of one year; a document has one for every year in which it is mentioned.
 
     # Datatype properties
     ambiguous: URIRef  # True when undated citations of this symbol fit several dated documents equally, so the node may stand for more than one document.
@@ -87,18 +93,20 @@ class KG(DefinedNamespace):
     conflictValue: URIRef  # One of the conflicting values, as a literal; a conflict has at least two.
     cue: URIRef  # The cue words in the sentence that signal the relation, as written ("tiếp tục thực hiện").
     docKey: URIRef  # The stable identity key of a document, from which its IRI is made; exactly one per document.
+    documentCount: URIRef  # The number of distinct documents that the mentions a kg:YearStatistics counts are mentions of.
     end: URIRef  # The code-point offset where the mention ends in the NFC-normalised source text (exclusive).
     evidenceText: URIRef  # The sentence that supports the relation assertion or conflict, as text.
     file: URIRef  # The path of the file the source text was read from, as given to the tool.
     jurisdiction: URIRef  # The province whose bodies issued a local document, as its Vietnamese name (e.g. Bình Phước).
-    mentionCount: URIRef  # The number of kg:Mention nodes of this graph that kg:mentions the document (0 for a document no text cites, such as a text's own document). Written by kg build so that rankings need not count mentions at query time; it describes the graph it is in, and is stale in a store that merges graphs.
+    mentionCount: URIRef  # The number of kg:Mention nodes of this graph that kg:mentions the document (0 for a document no text cites, such as a text's own document), or that a kg:YearlyCitations or kg:YearStatistics counts. Written by kg build so that rankings need not count mentions at query time; it describes the graph it is in, and is stale in a store that merges graphs.
     partyTerm: URIRef  # The term (khóa) of the Party committee that issued the document, as a Roman numeral such as XI.
     place: URIRef  # The province (or other place) a local body belongs to, or that a source text is about, e.g. Bình Phước.
     publishedAt: URIRef  # When the source text was published, as an xsd:dateTime or, when the time is unknown, an xsd:date.
     sentence: URIRef  # The sentence of the source that contains the mention.
     sha256: URIRef  # The SHA-256 digest of the source file's bytes, as 64 lower-case hexadecimal digits.
     site: URIRef  # The name or host of the website or publication the source comes from.
-    sourceCount: URIRef  # The number of distinct kg:Source nodes of this graph in which the document is mentioned (the kg:inSource of its mentions). Written by kg build beside kg:mentionCount.
+    sourceCount: URIRef  # The number of distinct kg:Source nodes of this graph in which the document is mentioned (the kg:inSource of its mentions), or that hold the mentions a kg:YearlyCitations or kg:YearStatistics counts. Written by kg build beside kg:mentionCount.
+    sourceYear: URIRef  # The publication year of the sources whose mentions a kg:YearlyCitations or kg:YearStatistics counts; absent for the sources without kg:publishedAt.
     start: URIRef  # The code-point offset where the mention starts in the NFC-normalised source text (inclusive).
     statedDate: URIRef  # The date of the document as this mention gives it ("ngày 03/6/2013").
     statedIssuer: URIRef  # The issuing body as this mention names it ("của Bộ Chính trị"), as a string.
@@ -156,6 +164,8 @@ MENTION: Final = Namespace("https://w3id.org/kg-vn/id/mention/")  # Mentions (kg
 DOCTYPE: Final = Namespace("https://w3id.org/kg-vn/id/doctype/")  # Document-type concepts (kg:DocumentType), defined in kg.ttl.
 RELATION: Final = Namespace("https://w3id.org/kg-vn/id/relation/")  # Relation assertions (kg:RelationAssertion).
 CONFLICT: Final = Namespace("https://w3id.org/kg-vn/id/conflict/")  # Conflicts (kg:Conflict).
+YEARLY: Final = Namespace("https://w3id.org/kg-vn/id/yearly/")  # A document's citations in one year (kg:YearlyCitations).
+STATISTICS: Final = Namespace("https://w3id.org/kg-vn/id/statistics/")  # Citations of a year, by document type (kg:YearStatistics).
 # fmt: on
 
 DOCUMENT_TYPES: Final[Mapping[str, URIRef]] = MappingProxyType(

@@ -48,6 +48,8 @@ INSTANCE_BASES: tuple[tuple[str, str, str], ...] = (
     ("DOCTYPE", "doctype/", "Document-type concepts (kg:DocumentType), defined in kg.ttl."),
     ("RELATION", "relation/", "Relation assertions (kg:RelationAssertion)."),
     ("CONFLICT", "conflict/", "Conflicts (kg:Conflict)."),
+    ("YEARLY", "yearly/", "A document's citations in one year (kg:YearlyCitations)."),
+    ("STATISTICS", "statistics/", "Citations of a year, by document type (kg:YearStatistics)."),
 )
 
 # Groups of KG terms, in output order: (heading, rdf:type values that put a term in the group).
@@ -207,6 +209,8 @@ def render(graph: Graph) -> str:
         '    "ONTOLOGY_VERSION",',
         '    "RELATION",',
         '    "SOURCE",',
+        '    "STATISTICS",',
+        '    "YEARLY",',
         "]",
         "",
         f'ONTOLOGY_IRI: Final = URIRef("{ontology_iri}")',

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg.cache import AnalysisCache, _digest_of
 from kg.cli import main
@@ -203,11 +204,21 @@ COUNTS = """
 SELECT ?doc ?mentionCount ?sourceCount (COUNT(DISTINCT ?m) AS ?mentions)
        (COUNT(DISTINCT ?s) AS ?sources)
 WHERE {
-  ?doc kg:mentionCount ?mentionCount ; kg:sourceCount ?sourceCount .
+  ?doc a kg:Document ; kg:mentionCount ?mentionCount ; kg:sourceCount ?sourceCount .
   OPTIONAL { ?m kg:mentions ?doc ; kg:inSource ?s }
 }
 GROUP BY ?doc ?mentionCount ?sourceCount
 """
+
+# The same texts, published in two years (and one undated): the counts by year.
+DATED_TEXTS = {
+    "ket-luan.txt": "Ngày đăng: 10/01/2019\n" + TEXTS["ket-luan.txt"],
+    "bao-cao.txt": "Ngày đăng: 20/03/2019\n" + TEXTS["bao-cao.txt"],
+    "tin-2024.txt": (
+        "Ngày đăng: 02/05/2024\nTiếp tục thực hiện Nghị quyết số 25-NQ/TW ngày 03/6/2013.\n"
+    ),
+    "thanh-nien.txt": TEXTS["thanh-nien.txt"],
+}
 
 
 @pytest.mark.parametrize(
@@ -221,13 +232,90 @@ GROUP BY ?doc ?mentionCount ?sourceCount
 def test_documents_carry_their_mention_and_source_counts(texts: dict[str, str]) -> None:
     graph = build_graph(_corpus(texts))
     rows = list(graph.query(COUNTS, initNs={"kg": KG._NS}))
-    documents = set(graph.subjects(URIRef(str(KG.mentionCount)), None))
-    assert len(rows) == len(documents) == len(set(graph.subjects(None, KG.Document)))
+    documents = set(graph.subjects(RDF.type, KG.Document))
+    counted = {s for s in graph.subjects(KG.mentionCount, None) if s in documents}
+    assert len(rows) == len(counted) == len(documents)
     for doc, mention_count, source_count, mentions, sources in rows:  # type: ignore[misc]
         assert (int(mention_count), int(source_count)) == (int(mentions), int(sources)), doc
     nq25 = URIRef("https://w3id.org/kg-vn/id/doc/25-nq-tw-2013")  # twice in bao-cao
     counts = (graph.value(nq25, KG.mentionCount), graph.value(nq25, KG.sourceCount))
     assert [c.toPython() for c in counts if c is not None] == [3, 2]
+
+
+def _year_of(graph: Graph, source: Node) -> str | None:
+    published = graph.value(source, KG.publishedAt)
+    return str(published)[:4] if published is not None else None
+
+
+def _yearly_rows(graph: Graph) -> set[tuple[str, str | None, int, int]]:
+    """(document, year, mentions, sources) as the kg:YearlyCitations say."""
+    rows = set()
+    for doc, node in graph.subject_objects(KG.yearlyCitations):
+        year = graph.value(node, KG.sourceYear)
+        rows.add((
+            str(doc),
+            str(year) if year is not None else None,
+            int(graph.value(node, KG.mentionCount).toPython()),  # type: ignore[union-attr]
+            int(graph.value(node, KG.sourceCount).toPython()),  # type: ignore[union-attr]
+        ))
+    return rows
+
+
+def _statistics_rows(graph: Graph) -> set[tuple[str | None, str | None, int, int, int]]:
+    """(type, year, mentions, documents, sources) as the kg:YearStatistics say."""
+    rows = set()
+    for node in graph.subjects(RDF.type, KG.YearStatistics):
+        dtype, year = graph.value(node, KG.ofType), graph.value(node, KG.sourceYear)
+        rows.add((
+            str(dtype) if dtype is not None else None,
+            str(year) if year is not None else None,
+            *(int(graph.value(node, p).toPython())  # type: ignore[union-attr]
+              for p in (KG.mentionCount, KG.documentCount, KG.sourceCount)),
+        ))
+    return rows
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        pytest.param(DATED_TEXTS, id="two-years-and-undated"),
+        pytest.param({**DATED_TEXTS, "./tin-2024.txt": DATED_TEXTS["tin-2024.txt"]},
+                     id="one-file-twice"),
+    ],
+)
+def test_counts_by_year_are_those_of_the_mentions(texts: dict[str, str]) -> None:
+    graph = build_graph(_corpus(texts))
+    # Counted here from the mentions themselves, per (document, source year) ...
+    mentions: dict[tuple[str, str | None], set[Node]] = defaultdict(set)
+    sources: dict[tuple[str, str | None], set[Node]] = defaultdict(set)
+    for m in graph.subjects(RDF.type, KG.Mention):
+        doc, source = graph.value(m, KG.mentions), graph.value(m, KG.inSource)
+        assert doc is not None and source is not None
+        mentions[str(doc), _year_of(graph, source)].add(m)
+        sources[str(doc), _year_of(graph, source)].add(source)
+    expected = {(d, y, len(mentions[d, y]), len(sources[d, y])) for d, y in mentions}
+    assert _yearly_rows(graph) == expected
+    nq25 = "https://w3id.org/kg-vn/id/doc/25-nq-tw-2013"
+    assert {(y, n, k) for d, y, n, k in expected if d == nq25} == {
+        ("2019", 3, 2), ("2024", 1, 1),  # twice in bao-cao, once in ket-luan; tin-2024
+    }
+    # ... and per (type or every type, source year).
+    by_type: dict[tuple[str | None, str | None], list[tuple[str, int, int]]] = defaultdict(list)
+    for (doc, year), found in mentions.items():
+        dtype = graph.value(URIRef(doc), ELI.type_document)
+        for key in {(None, year), (str(dtype), year)}:
+            by_type[key].append((doc, len(found), 0))
+    statistics = set()
+    for (dtype, year), rows in by_type.items():
+        in_sources = set().union(*(sources[doc, year] for doc, _, _ in rows))
+        statistics.add((dtype, year, sum(n for _, n, _ in rows), len(rows), len(in_sources)))
+    assert _statistics_rows(graph) == statistics
+    assert (None, "2019", 5, 3, 2) in statistics  # 43-KL/TW once, 25-NQ/TW 3, 21-KH/TU once
+
+
+def test_counts_by_year_satisfy_the_shapes() -> None:
+    ok, report = _conforms(build_graph(_corpus(DATED_TEXTS)))
+    assert ok, report[:3000]
 
 
 # ------------------------------------------------------------------ seeds (shared gold)

@@ -314,6 +314,8 @@ VALID = """
 @prefix m2:      <https://w3id.org/kg-vn/id/mention/tin-tuc-html-0a1b2c3d/> .
 @prefix rel:     <https://w3id.org/kg-vn/id/relation/> .
 @prefix conflict: <https://w3id.org/kg-vn/id/conflict/> .
+@prefix yearly:  <https://w3id.org/kg-vn/id/yearly/> .
+@prefix statistics: <https://w3id.org/kg-vn/id/statistics/> .
 @prefix eli:     <http://data.europa.eu/eli/ontology#> .
 @prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -334,6 +336,7 @@ doc:25-nq-tw-2013 a kg:Document , eli:LegalResource , kg:PartyDocument ;
     skos:prefLabel "Nghị quyết 25-NQ/TW (2013)"@vi ;
     kg:mentionCount 2 ;
     kg:sourceCount 2 ;
+    kg:yearlyCitations yearly:25-nq-tw-2013-2023 , yearly:25-nq-tw-2013-2024 ;
     kg:hasConflict conflict:c1 .
 
 doc:binh-phuoc-21-kh-tu-2014 a kg:Document , eli:LegalResource , kg:PartyDocument ;
@@ -347,6 +350,7 @@ doc:binh-phuoc-21-kh-tu-2014 a kg:Document , eli:LegalResource , kg:PartyDocumen
     eli:passed_by body:tinh-uy-binh-phuoc ;
     kg:mentionCount 1 ;
     kg:sourceCount 1 ;
+    kg:yearlyCitations yearly:binh-phuoc-21-kh-tu-2014-2023 ;
     kg:implements doc:25-nq-tw-2013 .
 
 doc:binh-phuoc-93-kh-ubnd-2015 a kg:Document , eli:LegalResource , kg:StateDocument ;
@@ -359,6 +363,7 @@ doc:binh-phuoc-93-kh-ubnd-2015 a kg:Document , eli:LegalResource , kg:StateDocum
     eli:passed_by body:uy-ban-nhan-dan-tinh-binh-phuoc ;
     kg:mentionCount 1 ;
     kg:sourceCount 1 ;
+    kg:yearlyCitations yearly:binh-phuoc-93-kh-ubnd-2015-2023 ;
     kg:implements doc:binh-phuoc-21-kh-tu-2014 ;
     eli:based_on doc:16-ct-ttg-2020 .
 
@@ -371,6 +376,7 @@ doc:binh-phuoc-263-bc-tu-2023 a kg:Document , eli:LegalResource , kg:PartyDocume
     eli:passed_by body:tinh-uy-binh-phuoc ;
     kg:mentionCount 1 ;
     kg:sourceCount 1 ;
+    kg:yearlyCitations yearly:binh-phuoc-263-bc-tu-2023-2023 ;
     kg:reviews doc:25-nq-tw-2013 .
 
 doc:16-ct-ttg-2020 a kg:Document , eli:LegalResource , kg:StateDocument ;
@@ -381,6 +387,7 @@ doc:16-ct-ttg-2020 a kg:Document , eli:LegalResource , kg:StateDocument ;
     kg:year "2020"^^xsd:gYear ;
     kg:mentionCount 1 ;
     kg:sourceCount 1 ;
+    kg:yearlyCitations yearly:16-ct-ttg-2020-2024 ;
     eli:passed_by body:thu-tuong-chinh-phu .
 
 # ---- issuing bodies
@@ -480,6 +487,35 @@ m2:50-70 a kg:Mention ;
     kg:end 70 ;
     kg:text "Chỉ thị số 16/CT-TTg" .
 
+# ---- citations by year: per document, and per year in all and by type
+yearly:25-nq-tw-2013-2023 a kg:YearlyCitations ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+yearly:25-nq-tw-2013-2024 a kg:YearlyCitations ;
+    kg:sourceYear "2024"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+yearly:binh-phuoc-21-kh-tu-2014-2023 a kg:YearlyCitations ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+yearly:binh-phuoc-93-kh-ubnd-2015-2023 a kg:YearlyCitations ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+yearly:binh-phuoc-263-bc-tu-2023-2023 a kg:YearlyCitations ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+yearly:16-ct-ttg-2020-2024 a kg:YearlyCitations ;
+    kg:sourceYear "2024"^^xsd:gYear ; kg:mentionCount 1 ; kg:sourceCount 1 .
+
+statistics:2023 a kg:YearStatistics ; kg:sourceYear "2023"^^xsd:gYear ;
+    kg:mentionCount 4 ; kg:documentCount 4 ; kg:sourceCount 1 .
+statistics:2024 a kg:YearStatistics ; kg:sourceYear "2024"^^xsd:gYear ;
+    kg:mentionCount 2 ; kg:documentCount 2 ; kg:sourceCount 1 .
+statistics:2023-nghi-quyet a kg:YearStatistics ; kg:ofType kgdt:nghi-quyet ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:documentCount 1 ; kg:sourceCount 1 .
+statistics:2023-ke-hoach a kg:YearStatistics ; kg:ofType kgdt:ke-hoach ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 2 ; kg:documentCount 2 ; kg:sourceCount 1 .
+statistics:2023-bao-cao a kg:YearStatistics ; kg:ofType kgdt:bao-cao ;
+    kg:sourceYear "2023"^^xsd:gYear ; kg:mentionCount 1 ; kg:documentCount 1 ; kg:sourceCount 1 .
+statistics:2024-nghi-quyet a kg:YearStatistics ; kg:ofType kgdt:nghi-quyet ;
+    kg:sourceYear "2024"^^xsd:gYear ; kg:mentionCount 1 ; kg:documentCount 1 ; kg:sourceCount 1 .
+statistics:2024-chi-thi a kg:YearStatistics ; kg:ofType kgdt:chi-thi ;
+    kg:sourceYear "2024"^^xsd:gYear ; kg:mentionCount 1 ; kg:documentCount 1 ; kg:sourceCount 1 .
+
 # ---- a relation assertion (its edge is asserted above) and a conflict
 rel:r1 a kg:RelationAssertion ;
     kg:subjectDoc doc:binh-phuoc-21-kh-tu-2014 ;
@@ -567,6 +603,57 @@ BROKEN = [
         f'DELETE DATA {{ {D1} kg:sourceCount 2 }} ; INSERT DATA {{ {D1} kg:sourceCount "2" }}',
         "Document-sourceCount",
         id="source-count-as-string",
+    ),
+    pytest.param(
+        "DELETE DATA { yearly:25-nq-tw-2013-2023 kg:mentionCount 1 } ; "
+        "INSERT DATA { yearly:25-nq-tw-2013-2023 kg:mentionCount 2 }",
+        "YearlyCitations-countsMatchMentions",
+        id="yearly-mention-count-not-the-mentions",
+    ),
+    pytest.param(
+        'DELETE DATA { yearly:25-nq-tw-2013-2024 kg:sourceYear "2024"^^xsd:gYear } ; '
+        'INSERT DATA { yearly:25-nq-tw-2013-2024 kg:sourceYear "2025"^^xsd:gYear }',
+        "YearlyCitations-countsMatchMentions",
+        id="yearly-citations-of-the-wrong-year",
+    ),
+    pytest.param(
+        f"DELETE WHERE {{ {D1} kg:yearlyCitations yearly:25-nq-tw-2013-2024 . "
+        "yearly:25-nq-tw-2013-2024 ?p ?o }",
+        "Document-yearlyCountsAddUp",
+        id="a-year-of-citations-missing",
+    ),
+    pytest.param(
+        'DELETE DATA { yearly:25-nq-tw-2013-2024 kg:sourceYear "2024"^^xsd:gYear } ; '
+        'INSERT DATA { yearly:25-nq-tw-2013-2024 kg:sourceYear "2024" }',
+        "YearlyCitations-sourceYear",
+        id="source-year-as-string",
+    ),
+    pytest.param(
+        "DELETE DATA { statistics:2023-ke-hoach kg:documentCount 2 } ; "
+        "INSERT DATA { statistics:2023-ke-hoach kg:documentCount 1 }",
+        "YearStatistics-countsMatchMentions",
+        id="year-statistics-document-count-not-the-documents",
+    ),
+    pytest.param(
+        "DELETE DATA { statistics:2024 kg:sourceCount 1 } ; "
+        "INSERT DATA { statistics:2024 kg:sourceCount 2 }",
+        "YearStatistics-countsMatchMentions",
+        id="year-statistics-source-count-not-the-sources",
+    ),
+    pytest.param(
+        "DELETE WHERE { statistics:2024 ?p ?o }",
+        "YearStatistics-complete",
+        id="a-year-missing-from-the-statistics",
+    ),
+    pytest.param(
+        "DELETE WHERE { statistics:2024-chi-thi ?p ?o }",
+        "YearStatistics-complete",
+        id="a-type-missing-from-the-statistics",
+    ),
+    pytest.param(
+        "INSERT DATA { statistics:2024 kg:ofType kgdt:chi-thi , kgdt:nghi-quyet }",
+        "YearStatistics-ofType",
+        id="year-statistics-of-two-types",
     ),
     pytest.param(
         f"DELETE WHERE {{ {M1} kg:inSource ?s }}",
