@@ -522,9 +522,9 @@ def query(
     GRAPH is a kg build output folder (its store/, else its graph.ttl), a store folder or an RDF
     file (.ttl, .nt). QUERY is the name of a shipped query (the files of ontology/queries:
     documents, most-cited, implementers, source-citations, by-issuer, citation-history,
-    citations-per-year, conflicts), a .rq file,
-    or SPARQL text. The prefixes kg:, eli:, doc:, body:, source:, kgdt:, skos:, dcterms:, rdf:,
-    rdfs:, xsd: ... may be used without declaring them. A bound variable must be in the SELECT
+    citations-per-year, conflicts, conflict-evidence), a .rq file, or SPARQL text. The
+    prefixes kg:, eli:, doc:, body:, source:, kgdt:, skos:, dcterms:, rdf:, rdfs:, xsd: ...
+    may be used without declaring them. A bound variable must be in the SELECT
     clause (the shipped queries select all their parameters).
 
     \b
@@ -533,6 +533,7 @@ def query(
       kg query out/ implementers --bind target=doc:25-nq-tw-2013 --format csv
       kg query out/ documents --bind type=kgdt:ket-luan --format json
       kg query out/ source-citations --bind source=source:bao-cao-txt-1a2b3c4d
+      kg query out/ conflict-evidence --bind doc=doc:25-nq-tw-2013
       kg query out/graph.ttl 'SELECT ?doc ?symbol WHERE { ?doc eli:id_local ?symbol }'
       kg query out/ 'SELECT ?doc ?symbol WHERE { ?doc eli:id_local ?symbol }' \\
           --bind 'symbol=25-NQ/TW'

@@ -30,7 +30,19 @@ from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
-from kg.vocab import BODY, CONFLICT, DOC, DOCTYPE, ELI, KG, MENTION, RELATION, SOURCE
+from kg.vocab import (
+    BODY,
+    CONFLICT,
+    DOC,
+    DOCTYPE,
+    ELI,
+    KG,
+    MENTION,
+    RELATION,
+    SOURCE,
+    STATISTICS,
+    YEARLY,
+)
 
 __all__ = [
     "IRI",
@@ -60,6 +72,8 @@ PREFIXES: dict[str, str] = {
     "mention": str(MENTION),
     "relation": str(RELATION),
     "conflict": str(CONFLICT),
+    "yearly": str(YEARLY),
+    "statistics": str(STATISTICS),
     "kgdt": str(DOCTYPE),
     "doctype": str(DOCTYPE),
     "skos": "http://www.w3.org/2004/02/skos/core#",

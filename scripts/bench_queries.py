@@ -12,9 +12,9 @@ Each OUT is a ``kg build`` output folder (scripts/bench_build.py --keep leaves t
 * ``kg trace`` of each (``kg.trace.trace``), plain and with ``--cited-in``;
 * every query of ontology/queries, the way a user runs it: bound to the most implemented
   document where the query takes a document (implementers, citation-history), to the first
-  document with a conflict (conflicts), to its type where it takes a type (most-cited,
-  documents, citations-per-year), to a source that cites it (source-citations), and also
-  left free (the whole graph: the slowest case);
+  document with a conflict (conflicts, conflict-evidence), to its type where it takes a type
+  (most-cited, documents, citations-per-year), to a source that cites it (source-citations),
+  and also left free (the whole graph: the slowest case);
 * with ``--rdflib``: the graph.ttl parsed into an rdflib Graph (load time and memory), and
   the same queries with the same bindings (``initBindings``); their rows must equal the store's.
 
@@ -82,6 +82,7 @@ def cases(store: GraphStore) -> list[tuple[str, str, dict[str, str]]]:
         "citation-history": {"target": target},
         "citations-per-year": {"type": dtype},
         "conflicts": {"doc": conflicted[0]},
+        "conflict-evidence": {"doc": conflicted[0]},
         "source-citations": {"source": source},
         "documents": {"type": dtype},
         "most-cited": {"type": dtype},

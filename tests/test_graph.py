@@ -654,3 +654,12 @@ def test_spilled_corpus_equals_corpus_in_memory(tmp_path: Path) -> None:
     assert spilled.resolution.own_documents == in_memory.resolution.own_documents
     assert list(spilled.texts) == list(in_memory.texts) == list(spilled.texts)
     assert spilled.relations == in_memory.relations
+
+
+def test_queries_know_every_prefix_the_graph_is_written_with() -> None:
+    # `kg query` declares these for the user: a name the Turtle uses (yearly:, statistics:, ...)
+    # must mean the same in a query.
+    from kg.graph import PREFIXES as GRAPH_PREFIXES
+    from kg.store import PREFIXES as QUERY_PREFIXES
+
+    assert GRAPH_PREFIXES.items() <= QUERY_PREFIXES.items()

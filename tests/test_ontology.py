@@ -45,6 +45,7 @@ QUERY_NAMES = [
     "by-issuer",
     "citation-history",
     "citations-per-year",
+    "conflict-evidence",
     "conflicts",
     "documents",
     "implementers",
@@ -959,20 +960,29 @@ def test_citation_history(run: Runner) -> None:
 
 def test_conflicts(run: Runner) -> None:
     rows = run("conflicts")
-    assert len(rows) == 2
-    for row in rows:
-        assert (row["doc"], row["symbol"], row["property"]) == (
-            NQ25,
-            "25-NQ/TW",
-            str(ELI.date_document),
-        )
-        assert set((row["values"] or "").split(" | ")) == {"2013-06-03", "2013-06-30"}
-    evidence = {(r["source"], r["start"], r["end"]) for r in rows}
-    assert evidence == {(S1, "10", "32"), (S2, "0", "19")}
-    assert all(r["sentence"] for r in rows)
-    assert len(run("conflicts", doc=NQ25)) == 2
+    assert len(rows) == 1
+    [row] = rows
+    assert (row["doc"], row["symbol"], row["label"], row["property"], row["evidence"]) == (
+        NQ25, "25-NQ/TW", "Nghị quyết 25-NQ/TW (2013)", str(ELI.date_document), "2",
+    )
+    assert row["conflict"] == "https://w3id.org/kg-vn/id/conflict/c1"
+    assert set((row["values"] or "").split(" | ")) == {"2013-06-03", "2013-06-30"}
+    assert len(run("conflicts", doc=NQ25)) == 1
     assert run("conflicts", doc=KH21) == []
     assert run("conflicts", property=str(KG.partyTerm)) == []
+
+
+def test_conflict_evidence(run: Runner) -> None:
+    rows = run("conflict-evidence", doc=NQ25)
+    got = [(r["stated"], r["source"], r["start"], r["end"], r["property"]) for r in rows]
+    assert got == [  # which text says which date, in the order of the dates
+        ("2013-06-03", S1, "10", "32", str(ELI.date_document)),
+        ("2013-06-30", S2, "0", "19", str(ELI.date_document)),
+    ]
+    assert all(r["sentence"] and r["doc"] == NQ25 for r in rows)
+    assert run("conflict-evidence", doc=KH21) == []
+    assert run("conflict-evidence", doc=NQ25, property=str(KG.partyTerm)) == []
+    assert len(run("conflict-evidence")) == 2  # left free: every conflict's evidence
 
 
 def test_documents(run: Runner) -> None:
