@@ -207,7 +207,7 @@ class GraphText:
     # Per document: mentions written and sources they are in (kg:mentionCount, kg:sourceCount).
     _mention_counts: Counter[str] = field(default_factory=Counter)
     _source_counts: Counter[str] = field(default_factory=Counter)
-    _counted_sources: set[str] = field(default_factory=set)
+    _written_sources: set[str] = field(default_factory=set)
     # Per (document, source year) and per (document type, source year): the same counts
     # (kg:YearlyCitations, kg:YearStatistics); the year is "" for undated sources, the type ""
     # for every type.
@@ -411,6 +411,11 @@ class GraphText:
         n = _N
         src_iri = source_iri(t.source)
         src = turtle_name(src_iri)
+        if src_iri in self._written_sources:
+            # The same text (name and content) at another path is the same source: its
+            # mentions and relations are written already; only the other path is new.
+            return self._emit(src, [(n.file, turtle_string(t.source.path))])
+        self._written_sources.add(src_iri)
         local = src_iri.rsplit("/", 1)[-1]
         pairs = [("a", n.Source), (n.file, turtle_string(t.source.path))]
         if t.source.sha256:
@@ -434,9 +439,7 @@ class GraphText:
         cited = sorted({self.name(c.doc_id) for c in t.citations if c.doc_id})
         pairs.extend((n.refers_to, d) for d in cited)
         out = [self._emit(src, pairs)]
-        if src_iri not in self._counted_sources:  # the same file twice: the same mentions
-            self._counted_sources.add(src_iri)
-            self._count(t, published)
+        self._count(t, published)
         spans: list[tuple[int, int, str]] = []
         for i, c in enumerate(t.citations):
             if not c.doc_id:

@@ -96,7 +96,7 @@ class KG(DefinedNamespace):
     documentCount: URIRef  # The number of distinct documents that the mentions a kg:YearStatistics counts are mentions of.
     end: URIRef  # The code-point offset where the mention ends in the NFC-normalised source text (exclusive).
     evidenceText: URIRef  # The sentence that supports the relation assertion or conflict, as text.
-    file: URIRef  # The path of the file the source text was read from, as given to the tool.
+    file: URIRef  # The path of the file the source text was read from, as given to the tool; a text read from several paths (the same name and content, one source) has one for each.
     jurisdiction: URIRef  # The province whose bodies issued a local document, as its Vietnamese name (e.g. Bình Phước).
     mentionCount: URIRef  # The number of kg:Mention nodes of this graph that kg:mentions the document (0 for a document no text cites, such as a text's own document), or that a kg:YearlyCitations or kg:YearStatistics counts. Written by kg build so that rankings need not count mentions at query time; it describes the graph it is in, and is stale in a store that merges graphs.
     partyTerm: URIRef  # The term (khóa) of the Party committee that issued the document, as a Roman numeral such as XI.

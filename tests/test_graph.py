@@ -313,9 +313,22 @@ def test_counts_by_year_are_those_of_the_mentions(texts: dict[str, str]) -> None
     assert (None, "2019", 5, 3, 2) in statistics  # 43-KL/TW once, 25-NQ/TW 3, 21-KH/TU once
 
 
-def test_counts_by_year_satisfy_the_shapes() -> None:
-    ok, report = _conforms(build_graph(_corpus(DATED_TEXTS)))
+@pytest.mark.parametrize(
+    "texts",
+    [
+        pytest.param(DATED_TEXTS, id="dated-texts"),
+        # The same text in two folders (same name and content) is one source with two files.
+        pytest.param({**DATED_TEXTS, "ban-sao/tin-2024.txt": DATED_TEXTS["tin-2024.txt"]},
+                     id="one-text-in-two-folders"),
+    ],
+)
+def test_counts_by_year_satisfy_the_shapes(texts: dict[str, str]) -> None:
+    graph = build_graph(_corpus(texts))
+    ok, report = _conforms(graph)
     assert ok, report[:3000]
+    sources = {s for s in graph.subjects(RDF.type, KG.Source)}
+    files = sorted(str(f) for s in sources for f in graph.objects(s, KG.file))
+    assert len(sources) == 4 and files == sorted(texts)
 
 
 # ------------------------------------------------------------------ seeds (shared gold)
