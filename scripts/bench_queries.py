@@ -26,6 +26,7 @@ The report is Markdown on standard output.
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import sys
 import time
@@ -144,6 +145,11 @@ def bench_store(out: Path, repeat: int, use_rdflib: bool) -> None:
         t = time.perf_counter()
         graph = rdflib.Graph().parse(out / "graph.ttl", format="turtle")
         load = time.perf_counter() - t
+        # Out of the garbage collector's reach: its full passes over the graph's tens of
+        # millions of objects would land in whichever query, of either engine, set them off
+        # (at 100k texts they doubled some of Oxigraph's times in this process).
+        gc.collect()
+        gc.freeze()
         print(f"\nrdflib parsed graph.ttl in {load:.1f} s, {rss_mb() - before:,.0f} MB.\n",
               flush=True)
     for name, sparql, bindings in cases(store):
