@@ -207,7 +207,8 @@ class GraphText:
     # Per document: mentions written and sources they are in (kg:mentionCount, kg:sourceCount).
     _mention_counts: Counter[str] = field(default_factory=Counter)
     _source_counts: Counter[str] = field(default_factory=Counter)
-    _written_sources: set[str] = field(default_factory=set)
+    # Per source IRI written: its text's SHA-256 and the paths written for it.
+    _written_sources: dict[str, tuple[str | None, set[str]]] = field(default_factory=dict)
     # Per (document, source year) and per (document type, source year): the same counts
     # (kg:YearlyCitations, kg:YearStatistics); the year is "" for undated sources, the type ""
     # for every type.
@@ -269,7 +270,7 @@ class GraphText:
             pairs.append((n.mentionCount, str(mentions)))
             pairs.append((n.sourceCount, str(self._yearly_sources[doc, year])))
             yield self._emit(self._yearly_name(doc, year), pairs)
-            for dtype in {"", documents[doc].type if doc in documents else ""}:
+            for dtype in {"", documents[doc].type}:
                 year_mentions[dtype, year] += mentions
                 year_documents[dtype, year] += 1
         for dtype, year in sorted(year_mentions):
@@ -411,11 +412,17 @@ class GraphText:
         n = _N
         src_iri = source_iri(t.source)
         src = turtle_name(src_iri)
-        if src_iri in self._written_sources:
-            # The same text (name and content) at another path is the same source: its
-            # mentions and relations are written already; only the other path is new.
+        written = self._written_sources.get(src_iri)
+        if written is not None and written[0] == t.source.sha256:
+            # The same text (name and whole content) at another path is the same source:
+            # its mentions and relations are written already; only another path is new.
+            # (Another text whose IRI is the same, the same name and the first 8 digits of
+            # its hash, is written in full: the shapes then report its two kg:sha256.)
+            if t.source.path in written[1]:
+                return ""
+            written[1].add(t.source.path)
             return self._emit(src, [(n.file, turtle_string(t.source.path))])
-        self._written_sources.add(src_iri)
+        self._written_sources[src_iri] = (t.source.sha256, {t.source.path})
         local = src_iri.rsplit("/", 1)[-1]
         pairs = [("a", n.Source), (n.file, turtle_string(t.source.path))]
         if t.source.sha256:
@@ -463,14 +470,16 @@ class GraphText:
         of the per-document counts, made in :meth:`tail`)."""
         cited = [c.doc_id for c in t.citations if c.doc_id]
         distinct = set(cited)
-        year = _source_year(published)
         self._mention_counts.update(cited)
         self._source_counts.update(distinct)
-        self._yearly_mentions.update((doc, year) for doc in cited)
-        self._yearly_sources.update((doc, year) for doc in distinct)
-        if distinct:
-            documents = self.corpus.resolution.documents
-            types = {documents[doc].type for doc in distinct if doc in documents}
+        # By year, only documents the graph describes (a node needs a document to hang on).
+        documents = self.corpus.resolution.documents
+        year = _source_year(published)
+        self._yearly_mentions.update((doc, year) for doc in cited if doc in documents)
+        known = {doc for doc in distinct if doc in documents}
+        self._yearly_sources.update((doc, year) for doc in known)
+        if known:
+            types = {documents[doc].type for doc in known}
             self._year_sources.update((dtype, year) for dtype in types | {""})
 
     def _mention(self, m: str, src: str, c: Citation, sentence: str) -> str:

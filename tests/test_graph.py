@@ -22,7 +22,7 @@ from kg.cache import AnalysisCache, _digest_of
 from kg.cli import main
 from kg.evaluate import load_gold
 from kg.export import write_ntriples_shards, write_turtle
-from kg.graph import build_graph
+from kg.graph import build_graph, graph_of_turtle
 from kg.models import SourceText
 from kg.normalize import normalize_text
 from kg.pipeline import Corpus, SpilledTexts, analyse_input, build_corpus
@@ -303,7 +303,8 @@ def test_counts_by_year_are_those_of_the_mentions(texts: dict[str, str]) -> None
     by_type: dict[tuple[str | None, str | None], list[tuple[str, int, int]]] = defaultdict(list)
     for (doc, year), found in mentions.items():
         dtype = graph.value(URIRef(doc), ELI.type_document)
-        for key in {(None, year), (str(dtype), year)}:
+        keys = {(None, year)} | ({(str(dtype), year)} if dtype is not None else set())
+        for key in keys:
             by_type[key].append((doc, len(found), 0))
     statistics = set()
     for (dtype, year), rows in by_type.items():
@@ -676,3 +677,52 @@ def test_queries_know_every_prefix_the_graph_is_written_with() -> None:
     from kg.store import PREFIXES as QUERY_PREFIXES
 
     assert GRAPH_PREFIXES.items() <= QUERY_PREFIXES.items()
+
+
+
+def test_one_file_given_twice_is_written_once() -> None:
+    source = read_bytes(DATED_TEXTS["tin-2024.txt"].encode("utf-8"), "tin-2024.txt")
+    assert isinstance(source, SourceText)
+    from kg.graph import GraphText
+
+    text = GraphText(build_corpus([source, source]))
+    turtle = "".join(text.chunks())
+    graph = graph_of_turtle(turtle.encode("utf-8"))
+    assert turtle.count("kg:file") == 1
+    assert text.triples == len(graph)  # the summary's count is the graph's
+
+
+def test_another_text_with_the_same_source_iri_is_not_dropped() -> None:
+    # Two texts whose IRIs meet (same file name, same first 8 digits of their hash): the
+    # second is written in full, and the shapes report the clash (two kg:sha256).
+    first = SourceText(path="a/index.txt", text=TEXTS["ket-luan.txt"], sha256="deadbeef" + "0" * 56)
+    second = SourceText(path="b/index.txt", text=TEXTS["thanh-nien.txt"],
+                        sha256="deadbeef" + "1" * 56)
+    graph = build_graph(build_corpus([first, second]))
+    mentioned = {str(d) for d in graph.objects(None, KG.mentions)}
+    assert "https://w3id.org/kg-vn/id/doc/25-nq-tw-2008" in mentioned
+    ok, _ = _conforms(graph)
+    assert not ok
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_year_queries_give_undated_sources_a_row_of_their_own(engine: str) -> None:
+    graph = build_graph(_corpus(DATED_TEXTS))
+    queries = ONTOLOGY / "queries"
+    per_year = (queries / "citations-per-year.rq").read_text(encoding="utf-8")
+    history = (queries / "citation-history.rq").read_text(encoding="utf-8")
+    nq2008 = URIRef("https://w3id.org/kg-vn/id/doc/25-nq-tw-2008")  # cited only undated
+    if engine == "rdflib":
+        years = [r.year for r in graph.query(per_year)]  # type: ignore[union-attr]
+        undated = [(r.year, int(r.mentions)) for r in graph.query(  # type: ignore[union-attr]
+            history, initBindings={"target": nq2008})]
+    else:
+        store = ox.Store()
+        store.load(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        years = [s["year"] for s in store.query(per_year)]  # type: ignore[union-attr]
+        undated = [(s["year"], int(s["mentions"].value))  # type: ignore[union-attr]
+                   for s in store.query(history, substitutions={
+                       ox.Variable("target"): ox.NamedNode(str(nq2008))})]
+    assert [None if y is None else int(str(y.value if engine == "oxigraph" else y))
+            for y in years] == [2019, 2024, None]  # the undated sources last
+    assert undated == [(None, 1)]
