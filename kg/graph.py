@@ -26,7 +26,20 @@ from kg.lexicon import Body, Lexicon, load_lexicon
 from kg.models import Citation, Relation, RelationName
 from kg.pipeline import Corpus, source_iri
 from kg.resolve import DocumentRecord, TextCitations, slugify
-from kg.vocab import BODY, CONFLICT, DOCUMENT_TYPES, ELI, KG, STATISTICS, YEARLY
+from kg.vocab import (
+    BODY,
+    CONFLICT,
+    DOC,
+    DOCTYPE,
+    DOCUMENT_TYPES,
+    ELI,
+    KG,
+    MENTION,
+    RELATION,
+    SOURCE,
+    STATISTICS,
+    YEARLY,
+)
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology.ttl"
 """The ontology (a link to ontology/kg.ttl, shipped in the package as a file)."""
@@ -56,18 +69,19 @@ LEVELS = {
     "grassroots": KG.Grassroots,
 }
 
+# The namespaces themselves come from the generated vocabulary, as kg.store's query prefixes do.
 PREFIXES = {
-    "kg": "https://w3id.org/kg-vn/ontology#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "doc": "https://w3id.org/kg-vn/id/doc/",
-    "body": "https://w3id.org/kg-vn/id/body/",
-    "source": "https://w3id.org/kg-vn/id/source/",
-    "mention": "https://w3id.org/kg-vn/id/mention/",
-    "doctype": "https://w3id.org/kg-vn/id/doctype/",
-    "relation": "https://w3id.org/kg-vn/id/relation/",
-    "conflict": "https://w3id.org/kg-vn/id/conflict/",
-    "yearly": "https://w3id.org/kg-vn/id/yearly/",
-    "statistics": "https://w3id.org/kg-vn/id/statistics/",
+    "kg": str(KG._NS),
+    "eli": str(ELI._NS),
+    "doc": str(DOC),
+    "body": str(BODY),
+    "source": str(SOURCE),
+    "mention": str(MENTION),
+    "doctype": str(DOCTYPE),
+    "relation": str(RELATION),
+    "conflict": str(CONFLICT),
+    "yearly": str(YEARLY),
+    "statistics": str(STATISTICS),
     "skos": str(SKOS),
     "dcterms": str(DCTERMS),
 }
